@@ -1,0 +1,420 @@
+package extract
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cloud-credentials-insights/cci/internal/policy"
+)
+
+// aggregate is what one worker has seen. Workers never share one; the
+// pipeline merges them at the end, in any order, to the same result.
+//
+// Strings handed to the aggregate may alias the decoder's buffer: every
+// string that becomes a map key is cloned on insertion, and lookups of
+// existing keys allocate nothing.
+type aggregate struct {
+	ids      map[string]*idAgg
+	lineage  map[lineageKey]struct{}
+	dataSrcs map[string]struct{}
+	// mappings caches policy.MapEvent per eventSource and eventName.
+	mappings map[string]map[string]policy.Mapping
+	first    int64
+	last     int64
+	service  int64 // records of AWS services, skipped unless asked for
+}
+
+type lineageKey struct{ creator, created string }
+
+type idAgg struct {
+	types    map[string]int64
+	actions  map[string]*actAgg
+	arns     map[string]struct{}
+	accounts map[string]struct{}
+	regions  map[string]struct{}
+	ips      map[string]int64
+	agents   map[string]int64
+	subjects map[string]struct{}
+	first    int64
+	last     int64
+}
+
+type actAgg struct {
+	count          int64
+	first, last    int64
+	eventNames     map[string]struct{}
+	errors         map[string]int64
+	denied         map[deniedKey]int64
+	unmapped       bool
+	permissionless bool
+	data           bool
+}
+
+type deniedKey struct{ code, action, cause string }
+
+func newAggregate() *aggregate {
+	return &aggregate{
+		ids:      map[string]*idAgg{},
+		lineage:  map[lineageKey]struct{}{},
+		dataSrcs: map[string]struct{}{},
+		mappings: map[string]map[string]policy.Mapping{},
+	}
+}
+
+// clean makes a string safe to keep: a private copy, valid UTF-8.
+func clean(s string) string {
+	if !utf8.ValidString(s) {
+		return strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return strings.Clone(s)
+}
+
+func addSet(m map[string]struct{}, s string) {
+	if s == "" {
+		return
+	}
+	if _, ok := m[s]; !ok {
+		m[clean(s)] = struct{}{}
+	}
+}
+
+func addCount(m map[string]int64, s string, n int64) {
+	if s == "" {
+		return
+	}
+	if _, ok := m[s]; ok {
+		m[s] += n
+		return
+	}
+	m[clean(s)] = n
+}
+
+func span(first, last *int64, t int64) {
+	if t == 0 {
+		return
+	}
+	if *first == 0 || t < *first {
+		*first = t
+	}
+	if t > *last {
+		*last = t
+	}
+}
+
+func (a *aggregate) mapping(source, name string) policy.Mapping {
+	byName, ok := a.mappings[source]
+	if !ok {
+		byName = map[string]policy.Mapping{}
+		a.mappings[clean(source)] = byName
+	}
+	m, ok := byName[name]
+	if !ok {
+		m = policy.MapEvent(source, name)
+		byName[clean(name)] = m
+	}
+	return m
+}
+
+func (a *aggregate) identity(name string) *idAgg {
+	id, ok := a.ids[name]
+	if !ok {
+		id = &idAgg{
+			types:    map[string]int64{},
+			actions:  map[string]*actAgg{},
+			arns:     map[string]struct{}{},
+			accounts: map[string]struct{}{},
+			regions:  map[string]struct{}{},
+			ips:      map[string]int64{},
+			agents:   map[string]int64{},
+			subjects: map[string]struct{}{},
+		}
+		a.ids[clean(name)] = id
+	}
+	return id
+}
+
+func (id *idAgg) action(name string) *actAgg {
+	act, ok := id.actions[name]
+	if !ok {
+		act = &actAgg{eventNames: map[string]struct{}{}, errors: map[string]int64{}, denied: map[deniedKey]int64{}}
+		id.actions[clean(name)] = act
+	}
+	return act
+}
+
+// add records one call by identity name.
+func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
+	span(&a.first, &a.last, t)
+	id := a.identity(name)
+	addCount(id.types, typ, 1)
+	span(&id.first, &id.last, t)
+	arn := r.UserIdentity.ARN
+	if typ == typeAssumedRole || typ == typeFederated {
+		if issuer := r.UserIdentity.SessionContext.SessionIssuer.ARN; issuer != "" {
+			arn = issuer // one role ARN, not one per session
+		}
+	}
+	if typ == typeWebIdentity || typ == typeSAMLUser {
+		arn = r.RequestParameters.RoleArn
+	}
+	addSet(id.arns, arn)
+	account := r.RecipientAccountID
+	if account == "" {
+		account = r.UserIdentity.AccountID
+	}
+	addSet(id.accounts, account)
+	addSet(id.regions, r.AWSRegion)
+	addCount(id.ips, r.SourceIPAddress, 1)
+	addCount(id.agents, r.UserAgent, 1)
+	addSet(id.subjects, subject)
+
+	m := a.mapping(r.EventSource, r.EventName)
+	data := r.EventCategory == "Data"
+	if data {
+		addSet(a.dataSrcs, r.EventSource)
+	}
+	var denial policy.Denial
+	denied := false
+	if r.ErrorCode != "" {
+		denial, denied = policy.ParseDenial(r.ErrorCode, r.ErrorMessage)
+	}
+	for _, actName := range m.Actions {
+		act := id.action(actName)
+		act.count++
+		span(&act.first, &act.last, t)
+		act.unmapped = act.unmapped || m.Unmapped
+		act.permissionless = act.permissionless || m.Permissionless
+		act.data = act.data || data
+		addSet(act.eventNames, eventKey(r.EventSource, r.EventName))
+		if r.ErrorCode != "" {
+			addCount(act.errors, r.ErrorCode, 1)
+		}
+		if denied {
+			k := deniedKey{code: r.ErrorCode, action: denial.Action, cause: denial.Cause}
+			if _, ok := act.denied[k]; ok {
+				act.denied[k]++
+			} else {
+				act.denied[deniedKey{clean(k.code), k.action, k.cause}] = 1
+			}
+		}
+	}
+}
+
+// eventKey is how a call is named in eventNames: "s3:HeadObject", the
+// legacy tool's form, which says what was logged rather than what it needed.
+func eventKey(source, name string) string {
+	prefix, _, _ := strings.Cut(source, ".")
+	return prefix + ":" + name
+}
+
+// addLineage records that creator created created (iam:CreateUser/CreateRole).
+func (a *aggregate) addLineage(creator, created string) {
+	k := lineageKey{creator, created}
+	if _, ok := a.lineage[k]; !ok {
+		a.lineage[lineageKey{clean(creator), clean(created)}] = struct{}{}
+	}
+}
+
+// merge adds b into a. It is commutative and associative.
+func (a *aggregate) merge(b *aggregate) {
+	span(&a.first, &a.last, b.first)
+	span(&a.first, &a.last, b.last)
+	a.service += b.service
+	for k := range b.lineage {
+		a.lineage[k] = struct{}{}
+	}
+	for k := range b.dataSrcs {
+		a.dataSrcs[k] = struct{}{}
+	}
+	for name, bid := range b.ids {
+		aid, ok := a.ids[name]
+		if !ok {
+			a.ids[name] = bid
+			continue
+		}
+		mergeCounts(aid.types, bid.types)
+		mergeSet(aid.arns, bid.arns)
+		mergeSet(aid.accounts, bid.accounts)
+		mergeSet(aid.regions, bid.regions)
+		mergeCounts(aid.ips, bid.ips)
+		mergeCounts(aid.agents, bid.agents)
+		mergeSet(aid.subjects, bid.subjects)
+		span(&aid.first, &aid.last, bid.first)
+		span(&aid.first, &aid.last, bid.last)
+		for an, bact := range bid.actions {
+			aact, ok := aid.actions[an]
+			if !ok {
+				aid.actions[an] = bact
+				continue
+			}
+			aact.count += bact.count
+			span(&aact.first, &aact.last, bact.first)
+			span(&aact.first, &aact.last, bact.last)
+			mergeSet(aact.eventNames, bact.eventNames)
+			mergeCounts(aact.errors, bact.errors)
+			for k, n := range bact.denied {
+				aact.denied[k] += n
+			}
+			aact.unmapped = aact.unmapped || bact.unmapped
+			aact.permissionless = aact.permissionless || bact.permissionless
+			aact.data = aact.data || bact.data
+		}
+	}
+}
+
+func mergeSet(a, b map[string]struct{}) {
+	for k := range b {
+		a[k] = struct{}{}
+	}
+}
+
+func mergeCounts(a, b map[string]int64) {
+	for k, n := range b {
+		a[k] += n
+	}
+}
+
+// topN bounds sourceIPs and userAgents in events.json.
+const topN = 10
+
+// identities converts the aggregate into events.json entries, keeping the
+// identities keep selects. Lineage is computed over every identity, as the
+// legacy tool did, so created_by survives filtering out the creator.
+func (a *aggregate) identities(keep func(name string) bool) map[string]*Identity {
+	out := map[string]*Identity{}
+	for name, id := range a.ids {
+		if !keep(name) {
+			continue
+		}
+		ident := &Identity{
+			Provider:   "AWS",
+			Name:       name,
+			Events:     map[string]*Action{},
+			ARNs:       sortedSet(id.arns),
+			Accounts:   sortedSet(id.accounts),
+			Regions:    sortedSet(id.regions),
+			SourceIPs:  top(id.ips, topN),
+			UserAgents: top(id.agents, topN),
+			Subjects:   sortedSet(id.subjects),
+		}
+		ident.Type, ident.Types = primaryType(id.types)
+		if id.first != 0 {
+			ident.FirstSeen, ident.LastSeen = formatTime(id.first), formatTime(id.last)
+		}
+		for an, act := range id.actions {
+			out := &Action{
+				Count:          act.count,
+				EventNames:     sortedSet(act.eventNames),
+				Unmapped:       act.unmapped,
+				Permissionless: act.permissionless,
+				DataEvent:      act.data,
+			}
+			if act.first != 0 {
+				out.FirstSeen, out.LastSeen = formatTime(act.first), formatTime(act.last)
+			}
+			if len(act.errors) > 0 {
+				out.Errors = act.errors
+			}
+			for k, n := range act.denied {
+				out.Denied = append(out.Denied, Denial{ErrorCode: k.code, Action: k.action, Cause: k.cause, Count: n})
+			}
+			sort.Slice(out.Denied, func(i, j int) bool {
+				x, y := out.Denied[i], out.Denied[j]
+				if x.ErrorCode != y.ErrorCode {
+					return x.ErrorCode < y.ErrorCode
+				}
+				if x.Action != y.Action {
+					return x.Action < y.Action
+				}
+				return x.Cause < y.Cause
+			})
+			ident.Events[an] = out
+		}
+		out[name] = ident
+	}
+	creators := map[string][]string{}
+	for k := range a.lineage {
+		if id, ok := out[k.creator]; ok {
+			id.Creates = append(id.Creates, k.created)
+		}
+		creators[k.created] = append(creators[k.created], k.creator)
+	}
+	for _, id := range out {
+		sort.Strings(id.Creates)
+		if cs := creators[id.Name]; len(cs) > 0 {
+			sort.Strings(cs)
+			id.CreatedBy = cs[0]
+		}
+	}
+	return out
+}
+
+// typeRank orders identity types when one name was seen with several: a
+// role's own calls (AssumedRole) say more than the call that assumed it.
+var typeRank = map[string]int{
+	typeIAMUser: 0, typeAssumedRole: 1, typeFederated: 2, typeWebIdentity: 3,
+	typeSAMLUser: 4, typeRoot: 5, typeAWSAccount: 6, typeAWSService: 7,
+}
+
+func primaryType(types map[string]int64) (string, []string) {
+	all := make([]string, 0, len(types))
+	for t := range types {
+		all = append(all, t)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		ri, oki := typeRank[all[i]]
+		rj, okj := typeRank[all[j]]
+		if !oki {
+			ri = 100
+		}
+		if !okj {
+			rj = 100
+		}
+		if ri != rj {
+			return ri < rj
+		}
+		return all[i] < all[j]
+	})
+	if len(all) == 0 {
+		return "", nil
+	}
+	if len(all) == 1 {
+		return all[0], nil
+	}
+	sorted := append([]string(nil), all...)
+	sort.Strings(sorted)
+	return all[0], sorted
+}
+
+func sortedSet(m map[string]struct{}) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func top(m map[string]int64, n int) []Count {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]Count, 0, len(m))
+	for k, c := range m {
+		out = append(out, Count{Value: k, Count: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}

@@ -1,0 +1,27 @@
+package extract
+
+import (
+	"io"
+	"os"
+	"sync/atomic"
+)
+
+// counters is the pipeline's live progress, updated by listers and workers
+// and read by the progress printer (progress.go).
+type counters struct {
+	ObjectsListed atomic.Int64
+	ObjectsDone   atomic.Int64
+	BytesRead     atomic.Int64 // compressed bytes read from objects
+	Records       atomic.Int64
+}
+
+// isTerminal reports whether w is a character device (a terminal), where a
+// refreshing progress line makes sense.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

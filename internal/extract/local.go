@@ -1,0 +1,122 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// localSource reads a file or a directory tree.
+type localSource struct {
+	root  string
+	isDir bool
+}
+
+func newLocalSource(path string) (Source, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening events path: %w", err)
+	}
+	return &localSource{root: path, isDir: st.IsDir()}, nil
+}
+
+func (s *localSource) List(ctx context.Context, opts ListOptions, fn func(Object) error) error {
+	if !s.isDir {
+		st, err := os.Stat(s.root)
+		if err != nil {
+			return fmt.Errorf("listing %s: %w", s.root, err)
+		}
+		return fn(Object{Name: s.root, Size: st.Size()})
+	}
+	return filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			// An unreadable directory is reported like an unreadable file:
+			// as an object in error, not as the end of the run.
+			if path != s.root {
+				return fn(Object{Name: path, Size: -1})
+			}
+			return fmt.Errorf("listing %s: %w", path, err)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		if !InWindow(path, opts) {
+			return nil
+		}
+		info, err := d.Info()
+		size := int64(-1)
+		if err == nil {
+			size = info.Size()
+		}
+		return fn(Object{Name: path, Size: size})
+	})
+}
+
+func (s *localSource) Open(_ context.Context, obj Object) (io.ReadCloser, error) {
+	f, err := os.Open(obj.Name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, errors.New("is a directory")
+	}
+	return f, nil
+}
+
+// stdinSource is one object read from standard input, once.
+type stdinSource struct {
+	r    io.Reader
+	once sync.Once
+}
+
+func newStdinSource(r io.Reader) Source { return &stdinSource{r: r} }
+
+func (s *stdinSource) List(_ context.Context, _ ListOptions, fn func(Object) error) error {
+	var err error
+	s.once.Do(func() { err = fn(Object{Name: "-", Size: -1}) })
+	return err
+}
+
+func (s *stdinSource) Open(context.Context, Object) (io.ReadCloser, error) {
+	if s.r == nil {
+		return nil, errors.New("no standard input")
+	}
+	return io.NopCloser(s.r), nil
+}
+
+// memSource serves objects from memory; tests and benchmarks use it.
+type memSource struct {
+	objects map[string][]byte
+}
+
+func (s *memSource) List(_ context.Context, opts ListOptions, fn func(Object) error) error {
+	for name, b := range s.objects {
+		if !InWindow(name, opts) {
+			continue
+		}
+		if err := fn(Object{Name: name, Size: int64(len(b))}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *memSource) Open(_ context.Context, obj Object) (io.ReadCloser, error) {
+	b, ok := s.objects[obj.Name]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return io.NopCloser(bytesReader(b)), nil
+}

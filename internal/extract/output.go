@@ -1,0 +1,95 @@
+package extract
+
+// The types below are the JSON written by extract. Field names of the legacy
+// tool (provider, name, type, events.count, creates, created_by, file,
+// cloud_provider, result, error, stat) keep their spelling; new fields are
+// camelCase. docs/output.md describes every field.
+
+// Identity is one entry of events.json, keyed by Name.
+type Identity struct {
+	Provider   string             `json:"provider"` // always "AWS"
+	Name       string             `json:"name"`
+	Type       string             `json:"type"`            // userIdentity.type (IAMUser, AssumedRole, ...)
+	Types      []string           `json:"types,omitempty"` // every type seen, when more than one
+	Events     map[string]*Action `json:"events"`          // IAM action -> usage
+	Creates    []string           `json:"creates,omitempty"`
+	CreatedBy  string             `json:"created_by,omitempty"`
+	ARNs       []string           `json:"arns,omitempty"`
+	Accounts   []string           `json:"accounts,omitempty"`
+	Regions    []string           `json:"regions,omitempty"`
+	SourceIPs  []Count            `json:"sourceIPs,omitempty"`  // top entries, most frequent first
+	UserAgents []Count            `json:"userAgents,omitempty"` // top entries, most frequent first
+	Subjects   []string           `json:"subjects,omitempty"`   // web identity token subjects
+	FirstSeen  string             `json:"firstSeen,omitempty"`
+	LastSeen   string             `json:"lastSeen,omitempty"`
+}
+
+// Action is the usage of one IAM action by one identity.
+type Action struct {
+	Count          int64            `json:"count"`
+	FirstSeen      string           `json:"firstSeen,omitempty"`
+	LastSeen       string           `json:"lastSeen,omitempty"`
+	EventNames     []string         `json:"eventNames,omitempty"` // CloudTrail calls that needed it, as source-prefix:EventName
+	Errors         map[string]int64 `json:"errors,omitempty"`     // errorCode -> count
+	Denied         []Denial         `json:"denied,omitempty"`     // refused calls, by cause
+	Unmapped       bool             `json:"unmapped,omitempty"`   // no known event->action mapping; name kept as logged
+	Permissionless bool             `json:"permissionless,omitempty"`
+	DataEvent      bool             `json:"dataEvent,omitempty"` // logged as a data event (eventCategory Data)
+}
+
+// Denial groups refused calls of one action by what the message says.
+type Denial struct {
+	ErrorCode string `json:"errorCode"`
+	Action    string `json:"action,omitempty"` // from "is not authorized to perform: X"
+	Cause     string `json:"cause,omitempty"`  // identity-policy, permissions-boundary, scp, session-policy, resource-policy, ...
+	Count     int64  `json:"count"`
+}
+
+// Count is a value seen Count times.
+type Count struct {
+	Value string `json:"value"`
+	Count int64  `json:"count"`
+}
+
+// FileStatus is one entry of file_status.json.
+type FileStatus struct {
+	File          string `json:"file"`
+	CloudProvider string `json:"cloud_provider"`
+	Result        string `json:"result"` // success, partial, skipped, error
+	Error         string `json:"error,omitempty"`
+	Stat          Stat   `json:"stat"`
+}
+
+// Results of FileStatus.
+const (
+	ResultSuccess = "success"
+	ResultPartial = "partial"
+	ResultSkipped = "skipped"
+	ResultError   = "error"
+)
+
+// Stat counts the records of one object.
+type Stat struct {
+	Total     int64 `json:"total"`
+	Processed int64 `json:"processed"` // attributed to an identity and kept by the filters
+	Skipped   int64 `json:"skipped"`   // valid but filtered out or not a caller
+	Invalid   int64 `json:"invalid"`   // could not be decoded
+}
+
+// Summary is summary.json: what the run saw, for people and for compare.
+type Summary struct {
+	Objects          int64            `json:"objects"`
+	ObjectsByResult  map[string]int64 `json:"objectsByResult"`
+	DigestsSkipped   int64            `json:"digestsSkipped"`
+	Records          int64            `json:"records"`
+	RecordsProcessed int64            `json:"recordsProcessed"`
+	RecordsSkipped   int64            `json:"recordsSkipped"`
+	RecordsInvalid   int64            `json:"recordsInvalid"`
+	ServiceRecords   int64            `json:"serviceRecords"` // AWSService callers and AwsServiceEvent records
+	Identities       int              `json:"identities"`
+	FirstEvent       string           `json:"firstEvent,omitempty"`
+	LastEvent        string           `json:"lastEvent,omitempty"`
+	// DataEventSources lists the eventSources of data events in the trail.
+	// compare uses it to tell "unused" from "not logged".
+	DataEventSources []string `json:"dataEventSources"`
+}

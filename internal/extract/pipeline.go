@@ -1,0 +1,391 @@
+package extract
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/klauspost/compress/gzip"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/cloud-credentials-insights/cci/internal/policy"
+)
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// remote is implemented by sources whose objects are latency-bound (S3):
+// the pipeline runs more workers than cores for them.
+type remote interface{ Remote() bool }
+
+// task is one object of one source.
+type task struct {
+	src Source
+	obj Object
+}
+
+// runner holds the state of one extraction across passes (more than one
+// when waiting for late deliveries).
+type runner struct {
+	opts    Options
+	sources []Source
+	lo      ListOptions
+	keep    func(name string) bool
+
+	mu       sync.Mutex
+	seen     map[string]bool
+	statuses []FileStatus
+	total    *aggregate
+
+	latest   atomic.Int64 // newest eventTime seen, unix seconds
+	counters counters
+}
+
+// worker owns everything one goroutine needs, reused across objects.
+type worker struct {
+	r    *runner
+	agg  *aggregate
+	br   *bufio.Reader
+	gz   *gzip.Reader
+	sc   *scanner
+	item rawItem
+	rec  rawRecord
+}
+
+// errDigest marks objects that are CloudTrail digests, skipped by design.
+var errDigest = errors.New("CloudTrail digest file")
+
+func newRunner(opts Options, sources []Source) *runner {
+	r := &runner{
+		opts:    opts,
+		sources: sources,
+		seen:    map[string]bool{},
+		total:   newAggregate(),
+		lo: ListOptions{
+			Since: opts.Since, Until: opts.Until, DeliverySlack: opts.DeliverySlack,
+			Regions: opts.Regions, Accounts: opts.Accounts,
+		},
+	}
+	r.keep = principalFilter(opts.PrincipalNames, opts.PrincipalPrefixes)
+	return r
+}
+
+// principalFilter selects the union of exact names and prefixes; with
+// neither, everything.
+func principalFilter(names, prefixes []string) func(string) bool {
+	if len(names) == 0 && len(prefixes) == 0 {
+		return func(string) bool { return true }
+	}
+	set := map[string]bool{}
+	for _, n := range names {
+		set[n] = true
+	}
+	return func(name string) bool {
+		if set[name] {
+			return true
+		}
+		for _, p := range prefixes {
+			if strings.HasPrefix(name, p) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// pass lists every source and processes the objects not seen before.
+func (r *runner) pass(ctx context.Context) error {
+	workers := r.opts.Jobs
+	for _, s := range r.sources {
+		if rs, ok := s.(remote); ok && rs.Remote() {
+			workers = max(workers, r.opts.S3Concurrency)
+		}
+	}
+	outer := ctx
+	g, ctx := errgroup.WithContext(ctx)
+	tasks := make(chan task, workers)
+	var listers sync.WaitGroup
+	for _, src := range r.sources {
+		listers.Add(1)
+		g.Go(func() error {
+			defer listers.Done()
+			return src.List(ctx, r.lo, func(obj Object) error {
+				r.mu.Lock()
+				dup := r.seen[obj.Name]
+				r.seen[obj.Name] = true
+				r.mu.Unlock()
+				if dup {
+					return nil
+				}
+				r.counters.ObjectsListed.Add(1)
+				select {
+				case tasks <- task{src, obj}:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			})
+		})
+	}
+	go func() {
+		listers.Wait()
+		close(tasks)
+	}()
+	aggs := make([]*aggregate, workers)
+	for i := range workers {
+		w := r.newWorker()
+		aggs[i] = w.agg
+		g.Go(func() error {
+			for t := range tasks {
+				if err := ctx.Err(); err != nil {
+					continue // drain so the listers can finish
+				}
+				st := w.process(ctx, t)
+				r.mu.Lock()
+				r.statuses = append(r.statuses, st)
+				r.mu.Unlock()
+				r.counters.ObjectsDone.Add(1)
+			}
+			return nil
+		})
+	}
+	err := g.Wait()
+	for _, a := range aggs {
+		r.total.merge(a)
+	}
+	if err == nil {
+		err = outer.Err()
+	}
+	return err
+}
+
+func (r *runner) newWorker() *worker {
+	return &worker{r: r, agg: newAggregate(), sc: newScanner(r.opts.MaxRecordBytes)}
+}
+
+func isDigestName(name string) bool {
+	return strings.Contains(name, "CloudTrail-Digest/") || strings.Contains(name, "_CloudTrail-Digest_")
+}
+
+// process reads one object into the worker's aggregate and says how it
+// went. It never panics on input: a panic in decoding is a bug, reported
+// as an object error so that one bad object cannot take the run down.
+func (w *worker) process(ctx context.Context, t task) (st FileStatus) {
+	st = FileStatus{File: t.obj.Name, CloudProvider: "AWS", Result: ResultSuccess}
+	if isDigestName(t.obj.Name) {
+		st.Result, st.Error = ResultSkipped, errDigest.Error()
+		return st
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			st.Result, st.Error = ResultError, fmt.Sprintf("internal error while decoding: %v", p)
+		}
+	}()
+	body, err := t.src.Open(ctx, t.obj)
+	if err != nil {
+		st.Result, st.Error = ResultError, fmt.Sprintf("opening: %v", err)
+		return st
+	}
+	defer body.Close()
+	err = w.decode(body, &st.Stat)
+	switch {
+	case errors.Is(err, errNotJSON):
+		st.Result, st.Error = ResultSkipped, "not CloudTrail: not JSON"
+		return st
+	case errors.Is(err, errDigest):
+		st.Result, st.Error = ResultSkipped, errDigest.Error()
+		return st
+	case err != nil:
+		st.Result, st.Error = ResultError, err.Error()
+		if st.Stat.Total > 0 {
+			st.Error = fmt.Sprintf("%v (after %d records)", err, st.Stat.Total)
+		}
+		return st
+	}
+	switch {
+	case st.Stat.Total == 0:
+		st.Result, st.Error = ResultSkipped, "not CloudTrail: no records"
+	case st.Stat.Invalid == st.Stat.Total:
+		st.Result, st.Error = ResultError, fmt.Sprintf("no valid records: %d invalid", st.Stat.Invalid)
+	case st.Stat.Invalid > 0:
+		st.Result, st.Error = ResultPartial, fmt.Sprintf("%d of %d records invalid", st.Stat.Invalid, st.Stat.Total)
+	}
+	return st
+}
+
+// countingReader counts compressed bytes for progress.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// decode streams body (gzip or not, told by its magic bytes) through the
+// scanner and aggregates every record.
+func (w *worker) decode(body io.Reader, stat *Stat) error {
+	body = countingReader{body, &w.r.counters.BytesRead}
+	if w.br == nil {
+		w.br = bufio.NewReaderSize(body, 32<<10)
+	} else {
+		w.br.Reset(body)
+	}
+	var in io.Reader = w.br
+	magic, err := w.br.Peek(2)
+	if err != nil && len(magic) == 0 {
+		if err == io.EOF {
+			return nil // empty object: no records
+		}
+		return fmt.Errorf("reading: %w", err)
+	}
+	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		if w.gz == nil {
+			w.gz, err = gzip.NewReader(w.br)
+		} else {
+			err = w.gz.Reset(w.br)
+		}
+		if err != nil {
+			return fmt.Errorf("gzip: %w", err)
+		}
+		in = w.gz
+	}
+	w.sc.reset(in)
+	foreign := int64(0)
+	for {
+		item, err := w.sc.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if isItemErr(err) {
+				stat.Total++
+				stat.Invalid++
+				continue
+			}
+			if errors.Is(err, errNotJSON) && stat.Total == 0 {
+				return errNotJSON
+			}
+			return wrapStreamErr(err)
+		}
+		stat.Total++
+		kind, err := decodeItem(item, &w.item, &w.rec)
+		switch {
+		case err != nil:
+			stat.Invalid++
+			continue
+		case kind == kindDigest:
+			if stat.Total == 1 {
+				stat.Total = 0
+				return errDigest
+			}
+			foreign++
+			stat.Invalid++
+			continue
+		case kind == kindForeign:
+			foreign++
+			stat.Invalid++
+			continue
+		}
+		if w.record(&w.rec) {
+			stat.Processed++
+		} else {
+			stat.Skipped++
+		}
+	}
+	if foreign == stat.Total && stat.Processed == 0 && stat.Skipped == 0 {
+		// JSON, but nothing in it is a CloudTrail record (package.json, a
+		// policy document): not an error, just not ours.
+		stat.Total, stat.Invalid = 0, 0
+	}
+	w.r.counters.Records.Add(stat.Total)
+	return nil
+}
+
+// wrapStreamErr turns decompression and read errors into the sentence
+// file_status.json shows.
+func wrapStreamErr(err error) error {
+	var se *syntaxError
+	switch {
+	case errors.As(err, &se):
+		return err
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("truncated: unexpected end of data")
+	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader):
+		return fmt.Errorf("corrupt gzip: %w", err)
+	}
+	return fmt.Errorf("reading: %w", err)
+}
+
+// record filters one record and adds it to the aggregate. It reports
+// whether the record was kept.
+func (w *worker) record(r *rawRecord) bool {
+	o := &w.r.opts
+	a := w.agg
+	if (r.EventType == "AwsServiceEvent" || r.UserIdentity.Type == typeAWSService) && !o.IncludeServicePrincipals {
+		a.service++
+		return false
+	}
+	ts := r.EventTime
+	if ts == "" {
+		ts = r.Timestamp
+	}
+	t, ok := parseTime(ts)
+	if !ok {
+		t = 0
+	}
+	if (!o.Since.IsZero() || !o.Until.IsZero()) && t == 0 {
+		return false
+	}
+	if !o.Since.IsZero() && t < o.Since.Unix() {
+		return false
+	}
+	if !o.Until.IsZero() && t >= o.Until.Unix() {
+		return false
+	}
+	if len(o.Regions) > 0 && !slices.Contains(o.Regions, r.AWSRegion) {
+		return false
+	}
+	account := r.RecipientAccountID
+	if account == "" {
+		account = r.UserIdentity.AccountID
+	}
+	if len(o.Accounts) > 0 && !slices.Contains(o.Accounts, account) {
+		return false
+	}
+	name, typ, subject := identityOf(r)
+	if name == "" {
+		return false
+	}
+	for t > w.r.latest.Load() {
+		old := w.r.latest.Load()
+		if w.r.latest.CompareAndSwap(old, max(old, t)) {
+			break
+		}
+	}
+	// Lineage is kept whatever the principal filters say: a minted user's
+	// created_by names the installer even when the installer is filtered out.
+	if r.ErrorCode == "" && (r.EventName == "CreateUser" || r.EventName == "CreateRole") && policy.Prefix(r.EventSource) == "iam" {
+		created := r.RequestParameters.UserName
+		if r.EventName == "CreateRole" {
+			created = r.RequestParameters.RoleName
+		}
+		if created != "" {
+			a.addLineage(name, created)
+		}
+	}
+	if !w.r.keep(name) {
+		return false
+	}
+	a.add(name, typ, subject, r, t)
+	return true
+}

@@ -1,0 +1,209 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/cloud-credentials-insights/cci/internal/exit"
+)
+
+// Output file names, kept from the legacy tool.
+const (
+	EventsFile     = "events.json"
+	FileStatusFile = "file_status.json"
+	SummaryFile    = "summary.json"
+)
+
+// Run is `cci extract`: it reads every source, writes events.json,
+// file_status.json and summary.json into opts.Output and a summary on
+// stderr. The error carries the exit code (see internal/exit): Partial when
+// some object could not be read.
+func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	var sources []Source
+	for _, p := range opts.EventsPaths {
+		s, err := OpenSource(ctx, p, opts)
+		if err != nil {
+			return &exit.Error{Code: exit.Usage, Err: err}
+		}
+		sources = append(sources, s)
+	}
+	if err := os.MkdirAll(opts.Output, 0o755); err != nil {
+		return fmt.Errorf("creating output directory: %w", err)
+	}
+	r := newRunner(opts, sources)
+	start := time.Now()
+	stopProgress := func() {}
+	if !opts.Quiet && (opts.Progress || isTerminal(stderr)) {
+		stopProgress = startProgress(ctx, stderr, &r.counters, start)
+	}
+	err := r.pass(ctx)
+	if err == nil && !opts.WaitUntil.IsZero() {
+		err = r.wait(ctx, stderr)
+	}
+	stopProgress()
+	if err != nil && !errors.Is(err, errWaitTimedOut) {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted after %d of %d objects; nothing was written: %w",
+				r.counters.ObjectsDone.Load(), r.counters.ObjectsListed.Load(), ctx.Err())
+		}
+		return fmt.Errorf("extracting: %w", err)
+	}
+	waitErr := err
+	sum, err := r.write()
+	if err != nil {
+		return err
+	}
+	if !opts.Quiet {
+		r.printSummary(stderr, sum, time.Since(start))
+	}
+	if failed := sum.ObjectsByResult[ResultError]; failed > 0 {
+		return exit.Errorf(exit.Partial, "%d of %d objects could not be read; see %s", failed, sum.Objects, filepath.Join(opts.Output, FileStatusFile))
+	}
+	if waitErr != nil {
+		if opts.WaitStrict {
+			return &exit.Error{Code: exit.WaitTimeout, Err: waitErr}
+		}
+		fmt.Fprintf(stderr, "cci: warning: %v\n", waitErr)
+	}
+	return nil
+}
+
+var errWaitTimedOut = errors.New("wait timed out")
+
+// wait lists again until a record after WaitUntil has been seen or the
+// timeout passes. Only objects not seen before are processed, so the
+// result equals one pass over everything.
+func (r *runner) wait(ctx context.Context, stderr io.Writer) error {
+	deadline := time.Now().Add(r.opts.WaitTimeout)
+	target := r.opts.WaitUntil.Unix()
+	for r.latest.Load() <= target {
+		if !time.Now().Before(deadline) {
+			return fmt.Errorf("%w: no record after %s within %s (newest seen: %s)", errWaitTimedOut,
+				r.opts.WaitUntil.UTC().Format(time.RFC3339), r.opts.WaitTimeout, r.latestString())
+		}
+		if !r.opts.Quiet {
+			fmt.Fprintf(stderr, "cci: waiting for records after %s (newest seen: %s)\n",
+				r.opts.WaitUntil.UTC().Format(time.RFC3339), r.latestString())
+		}
+		sleep := min(r.opts.WaitInterval, time.Until(deadline))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(max(sleep, 0)):
+		}
+		if err := r.pass(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *runner) latestString() string {
+	if l := r.latest.Load(); l > 0 {
+		return formatTime(l)
+	}
+	return "none"
+}
+
+// write produces the output files from the merged aggregate.
+func (r *runner) write() (*Summary, error) {
+	ids := r.total.identities(r.keep)
+	sort.Slice(r.statuses, func(i, j int) bool { return r.statuses[i].File < r.statuses[j].File })
+	sum := &Summary{ObjectsByResult: map[string]int64{}, ServiceRecords: r.total.service, Identities: len(ids), DataEventSources: sortedSet(r.total.dataSrcs)}
+	if sum.DataEventSources == nil {
+		sum.DataEventSources = []string{}
+	}
+	for _, st := range r.statuses {
+		sum.Objects++
+		sum.ObjectsByResult[st.Result]++
+		if st.Error == errDigest.Error() {
+			sum.DigestsSkipped++
+		}
+		sum.Records += st.Stat.Total
+		sum.RecordsProcessed += st.Stat.Processed
+		sum.RecordsSkipped += st.Stat.Skipped
+		sum.RecordsInvalid += st.Stat.Invalid
+	}
+	if r.total.first != 0 {
+		sum.FirstEvent, sum.LastEvent = formatTime(r.total.first), formatTime(r.total.last)
+	}
+	statuses := r.statuses
+	if statuses == nil {
+		statuses = []FileStatus{}
+	}
+	for name, v := range map[string]any{EventsFile: ids, FileStatusFile: statuses, SummaryFile: sum} {
+		if err := writeJSON(filepath.Join(r.opts.Output, name), v); err != nil {
+			return nil, err
+		}
+	}
+	return sum, nil
+}
+
+// writeJSON writes v as indented JSON, atomically: a reader sees the old
+// file or the new one, never half of one.
+func writeJSON(path string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+func (r *runner) printSummary(w io.Writer, s *Summary, took time.Duration) {
+	fmt.Fprintf(w, "cci: %d objects (%d success, %d partial, %d skipped, %d error; %d digests)\n",
+		s.Objects, s.ObjectsByResult[ResultSuccess], s.ObjectsByResult[ResultPartial],
+		s.ObjectsByResult[ResultSkipped], s.ObjectsByResult[ResultError], s.DigestsSkipped)
+	fmt.Fprintf(w, "cci: %d records (%d kept, %d filtered out, %d invalid; %d by AWS services)\n",
+		s.Records, s.RecordsProcessed, s.RecordsSkipped, s.RecordsInvalid, s.ServiceRecords)
+	if s.FirstEvent != "" {
+		fmt.Fprintf(w, "cci: %d identities, events from %s to %s\n", s.Identities, s.FirstEvent, s.LastEvent)
+	} else {
+		fmt.Fprintf(w, "cci: %d identities\n", s.Identities)
+	}
+	const maxListed = 20
+	listed := 0
+	for _, st := range r.statuses {
+		if st.Result != ResultError && st.Result != ResultPartial {
+			continue
+		}
+		if listed == maxListed {
+			fmt.Fprintf(w, "cci: warning: more objects with problems; see %s\n", FileStatusFile)
+			break
+		}
+		listed++
+		fmt.Fprintf(w, "cci: warning: %s: %s: %s\n", st.File, st.Result, st.Error)
+	}
+	fmt.Fprintf(w, "cci: wrote %s, %s, %s to %s in %s\n", EventsFile, FileStatusFile, SummaryFile, r.opts.Output, took.Round(time.Millisecond))
+}
