@@ -55,16 +55,16 @@ func TestParseCloudTrailKey(t *testing.T) {
 			want: ctKey{Account: "123456789012", Kind: "CloudTrail", Region: "us-east-1",
 				Day: time.Date(2024, 9, 20, 0, 0, 0, 0, time.UTC), File: "events.json"},
 		},
-		{key: "AWSLogs/123456789012/CloudTrail/us-east-1/2024/09/20/", ok: false},                                  // directory
-		{key: "AWSLogs/123456789012/CloudTrail/us-east-1/2024/9/20/f.json.gz", ok: false},                          // short month
-		{key: "AWSLogs/123456789012/CloudTrail/us-east-1/2024/02/30/f.json.gz", ok: false},                         // no such day
-		{key: "AWSLogs/12345678901/CloudTrail/us-east-1/2024/09/20/f.json.gz", ok: false},                          // 11 digits
-		{key: "AWSLogs/123456789012/Config/us-east-1/2024/09/20/f.json.gz", ok: false},                             // another service
-		{key: "AWSLogs/123456789012/CloudTrail/US-EAST-1/2024/09/20/f.json.gz", ok: false},                         // not a region
-		{key: "MyAWSLogs/123456789012/CloudTrail/us-east-1/2024/09/20/f.json.gz", ok: false},                       // not the segment
-		{key: "AWSLogs/123456789012/CloudTrail/us-east-1/2024/09/20/extra/f.json.gz", ok: false},                   // too deep
-		{key: "AWSLogs/O-ABCDEF1234/123456789012/CloudTrail/us-east-1/2024/09/20/f.json.gz", ok: false},            // org IDs are lowercase
-		{key: "logs/123456789012_CloudTrail_us-east-1_20240920T0245Z_abc.json.gz", ok: false},                      // no layout
+		{key: "AWSLogs/123456789012/CloudTrail/us-east-1/2024/09/20/", ok: false},                       // directory
+		{key: "AWSLogs/123456789012/CloudTrail/us-east-1/2024/9/20/f.json.gz", ok: false},               // short month
+		{key: "AWSLogs/123456789012/CloudTrail/us-east-1/2024/02/30/f.json.gz", ok: false},              // no such day
+		{key: "AWSLogs/12345678901/CloudTrail/us-east-1/2024/09/20/f.json.gz", ok: false},               // 11 digits
+		{key: "AWSLogs/123456789012/Config/us-east-1/2024/09/20/f.json.gz", ok: false},                  // another service
+		{key: "AWSLogs/123456789012/CloudTrail/US-EAST-1/2024/09/20/f.json.gz", ok: false},              // not a region
+		{key: "MyAWSLogs/123456789012/CloudTrail/us-east-1/2024/09/20/f.json.gz", ok: false},            // not the segment
+		{key: "AWSLogs/123456789012/CloudTrail/us-east-1/2024/09/20/extra/f.json.gz", ok: false},        // too deep
+		{key: "AWSLogs/O-ABCDEF1234/123456789012/CloudTrail/us-east-1/2024/09/20/f.json.gz", ok: false}, // org IDs are lowercase
+		{key: "logs/123456789012_CloudTrail_us-east-1_20240920T0245Z_abc.json.gz", ok: false},           // no layout
 		{key: "", ok: false},
 	}
 	for _, tt := range tests {
@@ -133,18 +133,18 @@ func TestInWindow(t *testing.T) {
 		{name("20240920T0155Z"), ListOptions{Since: since, Until: until}, true},  // within the margin
 		{name("20240920T0154Z"), ListOptions{Since: since, Until: until}, false}, // before it
 		{name("20240919T0230Z"), ListOptions{Since: since, Until: until}, false},
-		{name("20240920T0315Z"), ListOptions{Since: since, Until: until}, true},                                    // delivery slack (default 15m) + margin
-		{name("20240920T0320Z"), ListOptions{Since: since, Until: until}, true},                                    // the margin's edge
-		{name("20240920T0321Z"), ListOptions{Since: since, Until: until}, false},                                   // past it
-		{name("20240920T0350Z"), ListOptions{Since: since, Until: until, DeliverySlack: time.Hour}, true},          // a longer slack
-		{name("20240920T0406Z"), ListOptions{Since: since, Until: until, DeliverySlack: time.Hour}, false},         // past that
-		{name("20240101T0000Z"), ListOptions{Until: until}, true},                                                  // no lower bound
-		{name("20300101T0000Z"), ListOptions{Since: since}, true},                                                  // no upper bound
-		{name("20300101T0000Z"), ListOptions{}, true},                                                              // no window
-		{"AWSLogs/123456789012/CloudTrail/us-east-1/2019/01/01/old.json.gz", ListOptions{Since: since}, true},      // no timestamp
-		{"s3://b/" + name("20240920T0230Z"), ListOptions{Since: since, Until: until}, true},                        // a URL
-		{"s3://b/" + name("20240921T0230Z"), ListOptions{Since: since, Until: until}, false},                       // a URL, out
-		{name("20240920T0230Z"), ListOptions{Since: since.In(time.FixedZone("x", 5*3600)), Until: until}, true},    // zones do not matter
+		{name("20240920T0315Z"), ListOptions{Since: since, Until: until}, true},                                 // delivery slack (default 15m) + margin
+		{name("20240920T0320Z"), ListOptions{Since: since, Until: until}, true},                                 // the margin's edge
+		{name("20240920T0321Z"), ListOptions{Since: since, Until: until}, false},                                // past it
+		{name("20240920T0350Z"), ListOptions{Since: since, Until: until, DeliverySlack: time.Hour}, true},       // a longer slack
+		{name("20240920T0406Z"), ListOptions{Since: since, Until: until, DeliverySlack: time.Hour}, false},      // past that
+		{name("20240101T0000Z"), ListOptions{Until: until}, true},                                               // no lower bound
+		{name("20300101T0000Z"), ListOptions{Since: since}, true},                                               // no upper bound
+		{name("20300101T0000Z"), ListOptions{}, true},                                                           // no window
+		{"AWSLogs/123456789012/CloudTrail/us-east-1/2019/01/01/old.json.gz", ListOptions{Since: since}, true},   // no timestamp
+		{"s3://b/" + name("20240920T0230Z"), ListOptions{Since: since, Until: until}, true},                     // a URL
+		{"s3://b/" + name("20240921T0230Z"), ListOptions{Since: since, Until: until}, false},                    // a URL, out
+		{name("20240920T0230Z"), ListOptions{Since: since.In(time.FixedZone("x", 5*3600)), Until: until}, true}, // zones do not matter
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%v-%v", tt.name[strings.LastIndex(tt.name, "/")+1:], tt.o.Since.Format(time.Kitchen), tt.o.Until.Format(time.Kitchen)), func(t *testing.T) {
