@@ -1,0 +1,84 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestFormatProgress(t *testing.T) {
+	tests := []struct {
+		s       progressSnapshot
+		elapsed time.Duration
+		want    string
+	}{
+		{progressSnapshot{}, 0, "cci: 0/0 objects, 0.0 MB, 0 records"},
+		{progressSnapshot{Listed: 10}, time.Second, "cci: 0/10 objects, 0.0 MB, 0 records (0/s)"},
+		{progressSnapshot{Listed: 100, Done: 25, Bytes: 12_345_678, Records: 5000}, 10 * time.Second,
+			"cci: 25/100 objects, 12.3 MB, 5000 records (500/s), ETA 0:30"},
+		{progressSnapshot{Listed: 100, Done: 100, Bytes: 1e6, Records: 10}, 2 * time.Second,
+			"cci: 100/100 objects, 1.0 MB, 10 records (5/s)"},
+		{progressSnapshot{Listed: 7201, Done: 1, Records: 1}, time.Second,
+			"cci: 1/7201 objects, 0.0 MB, 1 records (1/s), ETA 2:00:00"},
+	}
+	for _, tt := range tests {
+		if got := formatProgress(tt.s, tt.elapsed); got != tt.want {
+			t.Errorf("formatProgress(%+v, %v)\ngot  %q\nwant %q", tt.s, tt.elapsed, got, tt.want)
+		}
+	}
+}
+
+// lockedBuffer lets the test read what the printer goroutine wrote.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestStartProgress(t *testing.T) {
+	var c counters
+	c.ObjectsListed.Add(3)
+	c.ObjectsDone.Add(1)
+	var out lockedBuffer
+	stop := startProgress(context.Background(), &out, &c, time.Now())
+	stop()
+	stop() // idempotent
+	got := out.String()
+	if !strings.HasPrefix(got, "\rcci: 1/3 objects") {
+		t.Errorf("output does not start with the first line: %q", got)
+	}
+	if !strings.HasSuffix(got, "\r") || strings.Contains(got, "\n") {
+		t.Errorf("stop must blank the line and leave the cursor at its start, without a newline: %q", got)
+	}
+	before := len(got)
+	time.Sleep(2 * progressInterval) // nothing may be written after stop
+	if len(out.String()) != before {
+		t.Errorf("written after stop: %q", out.String()[before:])
+	}
+}
+
+func TestStartProgressStopsWithContext(t *testing.T) {
+	var c counters
+	var out lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := startProgress(ctx, &out, &c, time.Now())
+	cancel()
+	stop() // returns once the printer has seen ctx end
+	if !strings.HasPrefix(out.String(), "\rcci: 0/0 objects") {
+		t.Errorf("got %q", out.String())
+	}
+}
