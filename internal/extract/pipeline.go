@@ -292,7 +292,12 @@ func (w *worker) decode(body io.Reader, stat *Stat) error {
 			stat.Invalid++
 			continue
 		case kind == kindForeign:
-			foreign++
+			// In an array of records, a non-record is a record of the wrong
+			// shape; a top-level object that is no record may just be
+			// someone else's JSON.
+			if !w.sc.inContainer() {
+				foreign++
+			}
 			stat.Invalid++
 			continue
 		}

@@ -46,6 +46,10 @@ var (
 	errNotJSON = errors.New("not JSON")
 )
 
+// inContainer reports whether the last item came from an array of records
+// (rather than being a top-level object of its own).
+func (s *scanner) inContainer() bool { return s.state == stArray || s.state == stContainer }
+
 func isItemErr(err error) bool { return err == errItemTooLarge || err == errItemTooDeep }
 
 // syntaxError is a structural error at a stream offset.

@@ -1,0 +1,168 @@
+package policy
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestMapEvent(t *testing.T) {
+	tests := []struct {
+		source, name   string
+		want           []string
+		unmapped, free bool
+	}{
+		{"tagging.amazonaws.com", "GetResources", []string{"tag:GetResources"}, false, false},
+		{"s3.amazonaws.com", "PutBucketEncryption", []string{"s3:PutEncryptionConfiguration"}, false, false},
+		{"s3.amazonaws.com", "HeadObject", []string{"s3:GetObject"}, false, false},
+		{"s3.amazonaws.com", "HeadBucket", []string{"s3:ListBucket"}, false, false},
+		{"s3.amazonaws.com", "ListObjectsV2", []string{"s3:ListBucket"}, false, false},
+		{"s3.amazonaws.com", "ListBuckets", []string{"s3:ListAllMyBuckets"}, false, false},
+		{"s3.amazonaws.com", "PutBucketLifecycle", []string{"s3:PutLifecycleConfiguration"}, false, false},
+		{"s3.amazonaws.com", "UploadPart", []string{"s3:PutObject"}, false, false},
+		{"s3.amazonaws.com", "DeleteObjects", []string{"s3:DeleteObject"}, false, false},
+		{"s3.amazonaws.com", "CopyObject", []string{"s3:PutObject", "s3:GetObject"}, false, false},
+		{"s3.amazonaws.com", "GetObject", []string{"s3:GetObject"}, false, false},
+		{"lambda.amazonaws.com", "CreateFunction20150331", []string{"lambda:CreateFunction"}, false, false},
+		{"lambda.amazonaws.com", "UpdateFunctionCode20150331v2", []string{"lambda:UpdateFunctionCode"}, false, false},
+		{"lambda.amazonaws.com", "Invoke", []string{"lambda:InvokeFunction"}, false, false},
+		{"cloudfront.amazonaws.com", "CreateDistribution2020_05_31", []string{"cloudfront:CreateDistribution"}, false, false},
+		{"monitoring.amazonaws.com", "GetMetricData", []string{"cloudwatch:GetMetricData"}, false, false},
+		{"kms.amazonaws.com", "ReEncrypt", []string{"kms:ReEncryptFrom", "kms:ReEncryptTo"}, false, false},
+		{"kms.amazonaws.com", "GenerateDataKeyWithoutPlaintext", []string{"kms:GenerateDataKeyWithoutPlaintext"}, false, false},
+		{"email.amazonaws.com", "SendEmail", []string{"ses:SendEmail"}, false, false},
+		{"ec2.amazonaws.com", "describeinstances", []string{"ec2:DescribeInstances"}, false, false},
+		{"kafka.amazonaws.com", "CreateClusterV2", []string{"kafka:CreateClusterV2"}, false, false},
+		{"apigateway.amazonaws.com", "GetRestApis", []string{"apigateway:GET"}, false, false},
+		{"sts.amazonaws.com", "GetCallerIdentity", []string{"sts:GetCallerIdentity"}, false, true},
+		{"sts.amazonaws.com", "AssumeRoleWithWebIdentity", []string{"sts:AssumeRoleWithWebIdentity"}, false, true},
+		{"signin.amazonaws.com", "ConsoleLogin", []string{"signin:ConsoleLogin"}, false, true},
+		{"ec2.amazonaws.com", "NoSuchCall", []string{"ec2:NoSuchCall"}, true, false},
+		{"madeup.amazonaws.com", "Thing", []string{"madeup:Thing"}, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.source+"/"+tt.name, func(t *testing.T) {
+			m := MapEvent(tt.source, tt.name)
+			if !slices.Equal(m.Actions, tt.want) || m.Unmapped != tt.unmapped || m.Permissionless != tt.free {
+				t.Errorf("MapEvent(%q, %q) = %+v, want actions %v unmapped=%v permissionless=%v",
+					tt.source, tt.name, m, tt.want, tt.unmapped, tt.free)
+			}
+		})
+	}
+}
+
+func TestNormalizeLegacy(t *testing.T) {
+	tests := []struct {
+		key  string
+		want []string
+	}{
+		{"tagging:GetResources", []string{"tag:GetResources"}},
+		{"s3:PutBucketLifecycle", []string{"s3:PutLifecycleConfiguration"}},
+		{"s3:PutBucketEncryption", []string{"s3:PutEncryptionConfiguration"}},
+		{"s3:HeadObject", []string{"s3:GetObject"}},
+		{"kms:GenerateDataKeyWithoutPlainText", []string{"kms:GenerateDataKeyWithoutPlaintext"}},
+		{"monitoring:PutMetricData", []string{"cloudwatch:PutMetricData"}},
+		{"ec2:DescribeInstances", []string{"ec2:DescribeInstances"}},
+		{"IAM:getuser", []string{"iam:GetUser"}},
+	}
+	for _, tt := range tests {
+		if got := NormalizeLegacy(tt.key); !slices.Equal(got.Actions, tt.want) || got.Unmapped {
+			t.Errorf("NormalizeLegacy(%q) = %+v, want %v", tt.key, got, tt.want)
+		}
+	}
+}
+
+// Every action a mapping table can produce must be a real IAM action.
+func TestTablesProduceCanonicalActions(t *testing.T) {
+	check := func(where string, acts []string) {
+		for _, a := range acts {
+			if c, ok := Canonical(a); !ok || c != a {
+				t.Errorf("%s: %q is not a canonical IAM action (canonical: %q)", where, a, c)
+			}
+		}
+	}
+	for ev, acts := range s3EventActions {
+		check("s3 "+ev, acts)
+	}
+	for ev, acts := range renamedEvents {
+		check(ev, acts)
+	}
+	for ev, verb := range apiGatewayVerbs {
+		check("apigateway "+ev, []string{"apigateway:" + verb})
+	}
+	for host, prefix := range sourcePrefixes {
+		if !hasPrefix(prefix) && !strings.HasPrefix(host, "execute-api") {
+			t.Logf("note: %s -> %s has no actions in the canonical list", host, prefix)
+		}
+	}
+}
+
+func hasPrefix(p string) bool {
+	for _, a := range canonicalActions {
+		if strings.HasPrefix(strings.ToLower(a), p+":") {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCanonical(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"ec2:describeinstances", "ec2:DescribeInstances"},
+		{"KMS:GenerateDataKeyWithoutPlainText", "kms:GenerateDataKeyWithoutPlaintext"},
+		{"s3:putobject", "s3:PutObject"},
+	} {
+		if got, ok := Canonical(tt.in); !ok || got != tt.want {
+			t.Errorf("Canonical(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "ec2:", "s3:HeadObject", "ec2:DescribeInstances2", "zzz:Nope"} {
+		if got, ok := Canonical(bad); ok {
+			t.Errorf("Canonical(%q) = %q, want unknown", bad, got)
+		}
+	}
+	if !slices.IsSortedFunc(canonicalActions[:], compareFold) {
+		t.Error("canonicalActions is not sorted case-insensitively; regenerate with make generate")
+	}
+}
+
+func TestParseDenial(t *testing.T) {
+	tests := []struct {
+		code, msg string
+		action    string
+		cause     string
+		denied    bool
+	}{
+		{"Client.UnauthorizedOperation", "You are not authorized to perform this operation. User: arn:aws:iam::1:user/u is not authorized to perform: ec2:CreateTags on resource: arn:aws:ec2:us-east-1:1:instance/* because no identity-based policy allows the ec2:CreateTags action. Encoded authorization failure message: abc", "ec2:CreateTags", CauseIdentityPolicy, true},
+		{"AccessDenied", "User: arn:aws:sts::1:assumed-role/r/s is not authorized to perform: iam:passrole on resource: arn:aws:iam::1:role/x with an explicit deny in a permissions boundary", "iam:PassRole", CauseBoundary, true},
+		{"AccessDeniedException", "User: arn:aws:iam::1:user/u is not authorized to perform: kms:Decrypt on resource: k with an explicit deny in a service control policy", "kms:Decrypt", CauseSCP, true},
+		{"Client.UnauthorizedOperation", "You are not authorized to perform this operation. Encoded authorization failure message: xyz", "", CauseEncoded, true},
+		{"InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider", "", CauseWebIdentityAuth, true},
+		{"AccessDenied", "Access Denied", "", "", true},
+		{"NoSuchBucket", "The specified bucket does not exist", "", "", false},
+	}
+	for _, tt := range tests {
+		d, ok := ParseDenial(tt.code, tt.msg)
+		if ok != tt.denied || d.Action != tt.action || d.Cause != tt.cause {
+			t.Errorf("ParseDenial(%q, %q) = %+v, %v; want action %q cause %q denied %v", tt.code, tt.msg, d, ok, tt.action, tt.cause, tt.denied)
+		}
+	}
+}
+
+func FuzzMapEvent(f *testing.F) {
+	f.Add("s3.amazonaws.com", "HeadObject")
+	f.Add("lambda.amazonaws.com", "CreateFunction20150331")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, source, name string) {
+		m := MapEvent(source, name)
+		if len(m.Actions) == 0 {
+			t.Fatalf("MapEvent(%q, %q) returned no action", source, name)
+		}
+		for _, a := range m.Actions {
+			if _, known := Canonical(a); !known && !m.Unmapped && !m.Permissionless {
+				t.Fatalf("MapEvent(%q, %q) = %q: unknown action not flagged unmapped", source, name, a)
+			}
+		}
+		ParseDenial("AccessDenied", name)
+	})
+}
