@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
+	"os/exec"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -35,5 +38,31 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// cci-exit N args... runs cci in-process and checks its exit code;
+			// stdout and stderr are kept for the following assertions.
+			"cci-exit": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 1 {
+					ts.Fatalf("usage: cci-exit CODE [args...]")
+				}
+				want, err := strconv.Atoi(args[0])
+				if err != nil {
+					ts.Fatalf("cci-exit: bad code %q", args[0])
+				}
+				// Run as a subprocess so that stdout/stderr assertions see it.
+				err = ts.Exec("cci", args[1:]...)
+				got := 0
+				if err != nil {
+					var ee *exec.ExitError
+					if !errors.As(err, &ee) {
+						ts.Fatalf("cci-exit: %v", err)
+					}
+					got = ee.ExitCode()
+				}
+				if got != want {
+					ts.Fatalf("cci exited %d, want %d", got, want)
+				}
+			},
+		},
 	})
 }
