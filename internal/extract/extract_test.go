@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -457,5 +458,34 @@ func TestValidate(t *testing.T) {
 	res := runOpts(t, Options{EventsPaths: []string{filepath.Join(t.TempDir(), "absent")}}, t.TempDir())
 	if exit.Code(res.err) != exit.Usage {
 		t.Errorf("missing input: %v, want usage error", res.err)
+	}
+}
+
+func TestStdinAndMixedSources(t *testing.T) {
+	in := writeFiles(t, map[string][]byte{"a.json.gz": gz(t, records(t, rec(nil)))})
+	opts := Options{EventsPaths: []string{"-", in}, Jobs: 2, Stdin: bytes.NewReader(gz(t, lines(t, rec(map[string]any{"userIdentity": iamUser("bob")}))))}
+	res := runOpts(t, opts, filepath.Join(t.TempDir(), "out"))
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	if st := res.status(t, "-"); st.Result != ResultSuccess || st.Stat.Processed != 1 {
+		t.Errorf("stdin status = %+v", st)
+	}
+	res.action(t, "bob", "ec2:DescribeInstances")
+	res.action(t, "alice", "ec2:DescribeInstances")
+}
+
+func TestCancelWritesNothing(t *testing.T) {
+	in := writeFiles(t, map[string][]byte{"a.json": records(t, rec(nil))})
+	out := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stderr bytes.Buffer
+	err := Run(ctx, Options{EventsPaths: []string{in}, Output: out, Jobs: 1}, io.Discard, &stderr)
+	if err == nil || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "interrupted after") {
+		t.Fatalf("Run with a cancelled context = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, EventsFile)); !os.IsNotExist(err) {
+		t.Errorf("events.json written after cancel: %v", err)
 	}
 }
