@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
@@ -191,6 +192,20 @@ func (r *runner) printSummary(w io.Writer, s *Summary, took time.Duration) {
 		fmt.Fprintf(w, "cci: %d identities, events from %s to %s\n", s.Identities, s.FirstEvent, s.LastEvent)
 	} else {
 		fmt.Fprintf(w, "cci: %d identities\n", s.Identities)
+	}
+	skipped := map[string]int{}
+	for _, st := range r.statuses {
+		if st.Result == ResultSkipped {
+			skipped[st.Error]++
+		}
+	}
+	if len(skipped) > 0 {
+		reasons := make([]string, 0, len(skipped))
+		for reason, n := range skipped {
+			reasons = append(reasons, fmt.Sprintf("%d %s", n, reason))
+		}
+		sort.Strings(reasons)
+		fmt.Fprintf(w, "cci: skipped: %s\n", strings.Join(reasons, ", "))
 	}
 	const maxListed = 20
 	listed := 0
