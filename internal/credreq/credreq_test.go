@@ -1,0 +1,255 @@
+package credreq
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+const realDir = "../../testdata/credreqs"
+
+func TestLoadRealManifests(t *testing.T) {
+	res, err := Load(realDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Problems) != 0 {
+		t.Fatalf("problems: %v", res.Problems)
+	}
+	got := map[string]string{}
+	for _, r := range res.Requests {
+		got[r.Name] = r.Ref
+	}
+	want := map[string]string{
+		"openshift-ingress":                             "00-ingress-credentials-request.yaml",
+		"openshift-cluster-api-aws":                     "0000_30_cluster-api_01_credentials-request.yaml",
+		"openshift-machine-api-aws":                     "0000_30_machine-api-operator_00_credentials-request.yaml",
+		"openshift-image-registry":                      "01-registry-credentials-request.yaml",
+		"openshift-cloud-network-config-controller-aws": "02-cncc-credentials.yaml",
+		"aws-ebs-csi-driver-operator":                   "03_credentials_request_aws.yaml",
+		"cloud-credential-operator-iam-ro":              "05-iam-ro-credentialsrequest.yaml",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("requests %v\nwant %v", got, want)
+	}
+	if res.OtherClouds == 0 {
+		t.Error("no other-cloud documents counted")
+	}
+	for _, r := range res.Requests {
+		if r.Name != "aws-ebs-csi-driver-operator" {
+			continue
+		}
+		if r.SecretRef != (SecretRef{Name: "ebs-cloud-credentials", Namespace: "openshift-cluster-csi-drivers"}) {
+			t.Errorf("secretRef %+v", r.SecretRef)
+		}
+		if len(r.Statements) != 3 || r.Statements[2].Condition == nil || !r.Statements[2].Conditional() {
+			t.Errorf("statements %+v", r.Statements)
+		}
+		if r.Manifest["kind"] != "CredentialsRequest" {
+			t.Errorf("manifest %v", r.Manifest)
+		}
+	}
+}
+
+func TestParseShapes(t *testing.T) {
+	const aws = `
+  kind: CredentialsRequest
+  metadata: {name: %s}
+  spec:
+    secretRef: {name: s, namespace: n}
+    providerSpec:
+      kind: AWSProviderSpec
+      statementEntries:
+      - effect: allow
+        action: ec2:DescribeInstances
+        resource: "*"
+`
+	list := `kind: List
+items:
+- kind: CredentialsRequest
+  metadata: {name: one}
+  spec:
+    providerSpec:
+      kind: AWSProviderSpec
+      statementEntries:
+      - {effect: allow, action: ec2:DescribeInstances, resource: "*"}
+- kind: ConfigMap
+`
+	multi := strings.ReplaceAll(aws, "%s", "two") + "---\n" + strings.ReplaceAll(aws, "%s", "three") +
+		"---\nkind: CredentialsRequest\nmetadata: {name: gcp}\nspec: {providerSpec: {kind: GCPProviderSpec}}\n---\n"
+	json := `{"kind": "CredentialsRequest", "metadata": {"name": "four"}, "spec": {"providerSpec": {"kind": "AWSProviderSpec", "statementEntries": [{"effect": "Allow", "action": ["s3:*"], "resource": "*"}]}}}`
+	for _, tt := range []struct {
+		name, data string
+		want       []string
+		other      int
+	}{
+		{"list", list, []string{"one"}, 0},
+		{"multi", multi, []string{"two", "three"}, 1},
+		{"json", json, []string{"four"}, 0},
+		{"empty", "", nil, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			reqs, other, problems := Parse("f.yaml", []byte(tt.data))
+			if len(problems) > 0 {
+				t.Fatalf("problems: %v", problems)
+			}
+			var names []string
+			for _, r := range reqs {
+				names = append(names, r.Name)
+				if r.Statements[0].Effect != "Allow" {
+					t.Errorf("effect %q not canonical", r.Statements[0].Effect)
+				}
+			}
+			if !reflect.DeepEqual(names, tt.want) || other != tt.other {
+				t.Errorf("got %v other=%d, want %v other=%d", names, other, tt.want, tt.other)
+			}
+		})
+	}
+}
+
+func TestParseErrorsNameFileAndLine(t *testing.T) {
+	for _, tt := range []struct {
+		name, data string
+		line       int
+		msg        string
+	}{
+		{"bad effect", "kind: CredentialsRequest\nmetadata: {name: x}\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n      action: [a:b]\n    - effect: Permit\n      action: [a:b]\n", 9, `effect "Permit"`},
+		{"no action", "kind: CredentialsRequest\nmetadata: {name: x}\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n", 7, "neither Action"},
+		{"type", "kind: CredentialsRequest\nmetadata: {name: x}\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n      action: {a: b}\n", 8, "cannot unmarshal"},
+		{"no name", "kind: CredentialsRequest\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n", 1, "metadata.name"},
+		{"no providerSpec", "kind: CredentialsRequest\nmetadata: {name: x}\nspec: {}\n", 1, "no spec.providerSpec"},
+		{"syntax", "kind: CredentialsRequest\nmetadata: {name: x\n", 0, "did not find"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			reqs, _, problems := Parse("dir/f.yaml", []byte(tt.data))
+			if len(reqs) != 0 || len(problems) != 1 {
+				t.Fatalf("reqs %v problems %v", reqs, problems)
+			}
+			p := problems[0]
+			if p.File != "dir/f.yaml" || (tt.line > 0 && p.Line != tt.line) || !strings.Contains(p.Error(), tt.msg) {
+				t.Errorf("got %v (line %d), want line %d and %q", p, p.Line, tt.line, tt.msg)
+			}
+			if tt.line > 0 && !strings.HasPrefix(p.Error(), "dir/f.yaml:") {
+				t.Errorf("error %q does not start with file:line", p.Error())
+			}
+		})
+	}
+}
+
+// TestBillionLaughs checks that alias expansion is bounded: the document
+// is refused quickly instead of expanding to 10^9 nodes.
+func TestBillionLaughs(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("kind: CredentialsRequest\nmetadata: {name: lol}\nspec:\n  secretRef: {name: s, namespace: n}\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n      action: [a:b]\n")
+	b.WriteString("  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i <= 9; i++ {
+		b.WriteString("  a" + string(rune('0'+i)) + ": &a" + string(rune('0'+i)) + " [")
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("*a" + string(rune('0'+i-1)))
+		}
+		b.WriteString("]\n")
+	}
+	start := time.Now()
+	reqs, _, problems := Parse("lol.yaml", []byte(b.String()))
+	if len(reqs) != 0 || len(problems) != 1 || !strings.Contains(problems[0].Error(), "excessive aliasing") {
+		t.Fatalf("reqs %v problems %v", reqs, problems)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+}
+
+func TestLoadSkipsBrokenFilesOnly(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(filepath.Join(realDir, "00-ingress-credentials-request.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, data string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("sub/good.yml", string(good))
+	write("bad.yaml", "kind: [\n")
+	write("notes.txt", "kind: [\n")
+	write(".hidden/bad.yaml", "kind: [\n")
+	res, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Requests) != 1 || res.Requests[0].Ref != "sub/good.yml" {
+		t.Errorf("requests %v", res.Requests)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].File != "bad.yaml" {
+		t.Errorf("problems %v", res.Problems)
+	}
+	if res.Files != 2 {
+		t.Errorf("files %d, want 2", res.Files)
+	}
+}
+
+func TestRefsOfSeveralRequestsInOneFile(t *testing.T) {
+	dir := t.TempDir()
+	doc := "kind: CredentialsRequest\nmetadata: {name: %s}\nspec: {providerSpec: {kind: AWSProviderSpec, statementEntries: [{effect: Allow, action: [a:b]}]}}\n"
+	data := strings.ReplaceAll(doc, "%s", "a") + "---\n" + strings.ReplaceAll(doc, "%s", "b")
+	if err := os.WriteFile(filepath.Join(dir, "two.yaml"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Requests) != 2 || res.Requests[0].Ref != "two.yaml#1" || res.Requests[1].Ref != "two.yaml#2" {
+		t.Errorf("refs: %v %v", res.Requests[0].Ref, res.Requests[1].Ref)
+	}
+}
+
+func TestPolicyFile(t *testing.T) {
+	d, err := LoadPolicyFile("../../testdata/installer/aws-permissions-policy-creds.derived-minimal-mint.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Statement) != 11 {
+		t.Errorf("%d statements, want 11", len(d.Statement))
+	}
+	for _, empty := range []string{"{}", "", " \n", `{"Version": "2012-10-17", "Statement": []}`} {
+		d, err := ParsePolicy("p.json", []byte(empty))
+		if err != nil || len(d.Statement) != 0 {
+			t.Errorf("%q: %v %v", empty, d, err)
+		}
+	}
+	_, err = ParsePolicy("p.json", []byte("{\n\"Statement\": [\n{\"Effect\": \"Allow\", \"Action\": [\"a:b\",]}\n]}"))
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Line != 3 || !strings.HasPrefix(err.Error(), "p.json:3: ") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestBuiltinInstanceRoles(t *testing.T) {
+	roles := BuiltinInstanceRoles()
+	var suffixes []string
+	for _, r := range roles {
+		suffixes = append(suffixes, r.Suffix)
+		if len(r.Statements) == 0 {
+			t.Errorf("%s has no statements", r.Key)
+		}
+	}
+	if want := []string{"-bootstrap-role", "-master-role", "-worker-role"}; !reflect.DeepEqual(suffixes, want) {
+		t.Errorf("suffixes %v, want %v", suffixes, want)
+	}
+	if _, err := ParseInstanceRoles("x.json", []byte(`{"master": {"PolicyDocument": {}}}`)); err == nil {
+		t.Error("a key without <infraID> was accepted")
+	}
+}
