@@ -1,0 +1,131 @@
+package compare
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/cloud-credentials-insights/cci/internal/extract"
+	"github.com/cloud-credentials-insights/cci/internal/policy"
+)
+
+// events is what compare reads of events.json and summary.json.
+type events struct {
+	Identities map[string]*extract.Identity
+	// Legacy names the identities whose action keys were raw CloudTrail
+	// names of the legacy tool and were normalised.
+	Legacy []string
+	// DataEventSources are eventSource hosts known to have logged data
+	// events: from summary.json and from actions marked dataEvent.
+	DataEventSources map[string]bool
+	// SummaryFound is set when summary.json was read.
+	SummaryFound bool
+}
+
+// loadEvents reads events.json and, when present, summary.json beside it.
+func loadEvents(path string) (*events, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading events: %w", err)
+	}
+	defer f.Close()
+	var ids map[string]*extract.Identity
+	dec := json.NewDecoder(f)
+	if err := dec.Decode(&ids); err != nil {
+		return nil, fmt.Errorf("reading events %s: %w", path, err)
+	}
+	ev := &events{Identities: map[string]*extract.Identity{}, DataEventSources: map[string]bool{}}
+	for key, id := range ids {
+		if id == nil {
+			continue
+		}
+		if id.Name == "" {
+			id.Name = key
+		}
+		if isLegacy(id) {
+			id.Events = normaliseLegacy(id.Events)
+			ev.Legacy = append(ev.Legacy, key)
+		}
+		for action, a := range id.Events {
+			if a != nil && a.DataEvent {
+				ev.DataEventSources[servicePrefix(action)+".amazonaws.com"] = true
+			}
+		}
+		ev.Identities[key] = id
+	}
+	sort.Strings(ev.Legacy)
+
+	sumPath := filepath.Join(filepath.Dir(path), "summary.json")
+	data, err := os.ReadFile(sumPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("reading %s: %w", sumPath, err)
+	default:
+		var s extract.Summary
+		if err := json.Unmarshal(data, &s); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", sumPath, err)
+		}
+		ev.SummaryFound = true
+		for _, src := range s.DataEventSources {
+			ev.DataEventSources[strings.ToLower(src)] = true
+		}
+	}
+	return ev, nil
+}
+
+// isLegacy tells an identity of the legacy tool: its actions carry only a
+// count, none of the fields extract writes.
+func isLegacy(id *extract.Identity) bool {
+	if id.FirstSeen != "" || len(id.ARNs) > 0 || len(id.Regions) > 0 {
+		return false
+	}
+	for _, a := range id.Events {
+		if a == nil {
+			continue
+		}
+		if a.FirstSeen != "" || len(a.EventNames) > 0 || len(a.Denied) > 0 || a.Unmapped || a.Permissionless || a.DataEvent {
+			return false
+		}
+	}
+	return true
+}
+
+// normaliseLegacy maps raw keys ("tagging:GetResources",
+// "s3:PutBucketLifecycle") to IAM actions, merging counts.
+func normaliseLegacy(in map[string]*extract.Action) map[string]*extract.Action {
+	out := make(map[string]*extract.Action, len(in))
+	for key, a := range in {
+		var count int64
+		if a != nil {
+			count = a.Count
+		}
+		m := policy.NormalizeLegacy(key)
+		for _, act := range m.Actions {
+			o := out[act]
+			if o == nil {
+				o = &extract.Action{}
+				out[act] = o
+			}
+			o.Count += count
+			o.EventNames = append(o.EventNames, key)
+			o.Unmapped = o.Unmapped || m.Unmapped
+			o.Permissionless = o.Permissionless || m.Permissionless
+		}
+	}
+	for _, o := range out {
+		o.EventNames = dedupe(o.EventNames)
+	}
+	return out
+}
+
+// servicePrefix is the lower-cased part of an action before ':'.
+func servicePrefix(action string) string {
+	p, _, _ := strings.Cut(action, ":")
+	return strings.ToLower(p)
+}

@@ -1,0 +1,268 @@
+package compare
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cloud-credentials-insights/cci/internal/exit"
+	"github.com/cloud-credentials-insights/cci/internal/extract"
+	"github.com/cloud-credentials-insights/cci/internal/policy"
+)
+
+func TestValidate(t *testing.T) {
+	base := Options{EventsPath: "e.json", CredentialsRequestsPath: "d"}
+	tests := []struct {
+		name    string
+		mod     func(*Options)
+		wantErr string
+		check   func(*testing.T, Options)
+	}{
+		{name: "defaults", check: func(t *testing.T, o Options) {
+			if o.Format != FormatTable || len(o.FailOn) != 0 {
+				t.Errorf("%+v", o)
+			}
+		}},
+		{name: "no events", mod: func(o *Options) { o.EventsPath = "" }, wantErr: "--events-path"},
+		{name: "no requests", mod: func(o *Options) { o.CredentialsRequestsPath = "" }, wantErr: "--credentials-requests-path"},
+		{name: "bad format", mod: func(o *Options) { o.Format = "yaml" }, wantErr: "--format"},
+		{name: "md", mod: func(o *Options) { o.Format = "md" }, check: func(t *testing.T, o Options) {
+			if o.Format != FormatMarkdown {
+				t.Error(o.Format)
+			}
+		}},
+		{name: "fail-on list", mod: func(o *Options) { o.FailOn = []string{"missing,extra", "Missing", " unknown "} }, check: func(t *testing.T, o Options) {
+			if !reflect.DeepEqual(o.FailOn, []string{"extra", "missing", "unknown"}) {
+				t.Error(o.FailOn)
+			}
+		}},
+		{name: "fail-on all", mod: func(o *Options) { o.FailOn = []string{"all"} }, check: func(t *testing.T, o Options) {
+			if len(o.FailOn) != 4 {
+				t.Error(o.FailOn)
+			}
+		}},
+		{name: "bad fail-on", mod: func(o *Options) { o.FailOn = []string{"missing,typo"} }, wantErr: `"typo"`},
+		{name: "filters", mod: func(o *Options) {
+			o.Filters = map[string][]string{"cluster-name": {"lab-trail"}, "principal-prefix": {"x"}}
+		}, check: func(t *testing.T, o Options) {
+			if o.ClusterName != "lab-trail" {
+				t.Error(o.ClusterName)
+			}
+		}},
+		{name: "filters disagree", mod: func(o *Options) {
+			o.ClusterName = "a"
+			o.Filters = map[string][]string{"cluster-name": {"b"}}
+		}, wantErr: "disagree"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := base
+			if tt.mod != nil {
+				tt.mod(&o)
+			}
+			err := o.Validate()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || exit.Code(err) != exit.Usage {
+					t.Fatalf("err = %v (code %d), want usage error with %q", err, exit.Code(err), tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.check != nil {
+				tt.check(t, o)
+			}
+		})
+	}
+}
+
+func TestValidateBeforeIO(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	err := Run(context.Background(), Options{EventsPath: "does-not-exist.json", CredentialsRequestsPath: credreqs, Output: out, Format: "bogus"}, &bytes.Buffer{}, &bytes.Buffer{})
+	if exit.Code(err) != exit.Usage {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("output directory created before validation")
+	}
+}
+
+func TestFailOn(t *testing.T) {
+	tests := []struct {
+		name   string
+		events string
+		opts   Options
+		want   int
+	}{
+		{"no fail-on", "mint-short", Options{ClusterName: "ci-op-abc"}, exit.OK},
+		{"missing", "mint-short", Options{ClusterName: "ci-op-abc", FailOn: []string{"missing"}}, exit.Findings},
+		{"denied", "mint-short", Options{ClusterName: "ci-op-abc", FailOn: []string{"denied"}}, exit.Findings},
+		{"extra", "mint-short", Options{ClusterName: "ci-op-abc", FailOn: []string{"extra"}}, exit.Findings},
+		{"unknown", "mint-short", Options{ClusterName: "ci-op-abc", FailOn: []string{"unknown"}}, exit.Findings},
+		{"no missing in lab-trail", "lab-trail", Options{ClusterName: "lab-trail", FailOn: []string{"missing,denied,unknown"}}, exit.OK},
+		{"ambiguous counts as unknown", "ambiguous", Options{InfraID: "amb-x4k7p", CredentialsRequestsPath: "testdata/ambiguous/credreqs", FailOn: []string{"unknown"}}, exit.Findings},
+		{"partial wins over findings", "broken", Options{ClusterName: "brk", CredentialsRequestsPath: "testdata/broken/credreqs", FailOn: []string{"unknown"}}, exit.Partial},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := tt.opts
+			o.EventsPath = filepath.Join("testdata", tt.events, "events.json")
+			if o.CredentialsRequestsPath == "" {
+				o.CredentialsRequestsPath = credreqs
+			}
+			var stderr bytes.Buffer
+			err := Run(context.Background(), o, &bytes.Buffer{}, &stderr)
+			if got := exit.Code(err); got != tt.want {
+				t.Errorf("exit %d (%v), want %d\n%s", got, err, tt.want, stderr.String())
+			}
+		})
+	}
+}
+
+func runJSON(t *testing.T, o Options) *Report {
+	t.Helper()
+	o.Format = FormatJSON
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), o, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	var rep struct {
+		Users map[string]json.RawMessage `json:"users"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	r := &Report{Users: Users{ByName: map[string]*User{}}}
+	for k, v := range rep.Users {
+		if k == "unknown" || k == "notFound" || k == "ambiguous" {
+			var names []string
+			if err := json.Unmarshal(v, &names); err != nil {
+				t.Fatal(err)
+			}
+			if k == "unknown" {
+				r.Users.Unknown = names
+			}
+			continue
+		}
+		var u User
+		if err := json.Unmarshal(v, &u); err != nil {
+			t.Fatal(err)
+		}
+		r.Users.ByName[k] = &u
+	}
+	return r
+}
+
+func TestInstallerWithoutPolicy(t *testing.T) {
+	for _, file := range []string{"", "testdata/installer/empty-policy.json"} {
+		rep := runJSON(t, Options{
+			EventsPath: "testdata/installer/events.json", CredentialsRequestsPath: credreqs,
+			InfraID: "ci-op-abc-x7k2p", InstallerUserName: "ci-op-abc-installer", InstallerRequestsFile: file,
+		})
+		u := rep.Users.ByName["ci-op-abc-installer"]
+		if u == nil || u.Target != "installer" || len(u.Diff.Missing) != 0 || !strings.Contains(u.Msg, "not compared") || len(u.Required) == 0 {
+			t.Errorf("%q: %+v", file, u)
+		}
+	}
+}
+
+func TestLegacyUnknownAndNotFoundAgree(t *testing.T) {
+	rep := runJSON(t, Options{EventsPath: "testdata/mint-short/events.json", CredentialsRequestsPath: credreqs, ClusterName: "ci-op-abc"})
+	if !reflect.DeepEqual(rep.Users.Unknown, []string{"ci-op-zzz-q2w4r-openshift-ingress-t5x7z"}) {
+		t.Errorf("unknown %v", rep.Users.Unknown)
+	}
+	if u := rep.Users.ByName["ci-op-abc-x7k2p-openshift-image-registry-2w5qd"]; !reflect.DeepEqual(u.ImplicitlyAllowed, []string{"iam:GetUser"}) || len(u.Diff.Missing) != 0 {
+		t.Errorf("minted user's own iam:GetUser: %+v", u)
+	}
+}
+
+func TestNormaliseLegacy(t *testing.T) {
+	got := normaliseLegacy(map[string]*extract.Action{
+		"tagging:GetResources":                {Count: 2},
+		"s3:PutBucketLifecycle":               {Count: 1},
+		"s3:PutLifecycleConfiguration":        {Count: 1},
+		"kms:ReEncrypt":                       {Count: 3},
+		"kms:GenerateDataKeyWithoutPlaintext": {Count: 1},
+		"sts:GetCallerIdentity":               {Count: 1},
+		"madeup:Thing":                        {Count: 1},
+	})
+	want := map[string]int64{
+		"tag:GetResources": 2, "s3:PutLifecycleConfiguration": 2, "kms:ReEncryptFrom": 3, "kms:ReEncryptTo": 3,
+		"kms:GenerateDataKeyWithoutPlaintext": 1, "sts:GetCallerIdentity": 1, "madeup:Thing": 1,
+	}
+	for k, n := range want {
+		if got[k] == nil || got[k].Count != n {
+			t.Errorf("%s: %+v, want count %d", k, got[k], n)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d actions, want %d", len(got), len(want))
+	}
+	if !got["sts:GetCallerIdentity"].Permissionless || !got["madeup:Thing"].Unmapped {
+		t.Error("markers lost")
+	}
+}
+
+func TestUncheckable(t *testing.T) {
+	noData := map[string]bool{}
+	s3Data := map[string]bool{"s3.amazonaws.com": true}
+	tests := []struct {
+		pattern  string
+		required []string
+		data     map[string]bool
+		want     string
+	}{
+		{"iam:PassRole", nil, noData, ReasonPassRole},
+		{"iam:*", nil, noData, ReasonPassRole},
+		{"ec2:CreateTags", []string{"ec2:RunInstances"}, noData, ReasonEC2Tags},
+		{"ec2:CreateTags", []string{"ec2:CreateVolume"}, noData, ReasonEC2Tags},
+		{"ec2:CreateTags", []string{"ec2:DescribeInstances"}, noData, ""},
+		{"elasticloadbalancing:AddTags", []string{"elasticloadbalancing:CreateLoadBalancer"}, noData, ReasonELBTags},
+		{"elasticloadbalancing:AddTags", nil, noData, ""},
+		{"s3:GetObject", nil, noData, ReasonData},
+		{"s3:GetObject", nil, s3Data, ""},
+		{"s3:*Object", nil, noData, ReasonData},
+		{"s3:CreateBucket", nil, noData, ""},
+		{"lambda:InvokeFunction", nil, s3Data, ReasonData},
+		{"kms:ReEncrypt*", nil, noData, ""},
+	}
+	for _, tt := range tests {
+		got, ok := uncheckable(tt.pattern, tt.required, tt.data)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("uncheckable(%q, %v, %v) = %q, %v; want %q", tt.pattern, tt.required, tt.data, got, ok, tt.want)
+		}
+	}
+}
+
+func TestDiffDenyAndNotAction(t *testing.T) {
+	u := &User{}
+	in := diffInput{
+		obs: observed{required: []string{"ec2:DescribeInstances", "ec2:RunInstances", "iam:GetUser", "foo:Bar"}, unmapped: []string{"foo:Bar"}},
+		statements: []policy.Statement{
+			{Effect: "Allow", Action: policy.StringList{"ec2:*"}, Resource: policy.StringList{"*"}},
+			{Effect: "Deny", Action: policy.StringList{"ec2:RunInstances"}},
+		},
+	}
+	diff(u, in)
+	if !reflect.DeepEqual(u.Diff.Missing, []string{"ec2:RunInstances", "iam:GetUser"}) {
+		t.Errorf("missing %v", u.Diff.Missing)
+	}
+	if !reflect.DeepEqual(u.Excluded, []string{"ec2:RunInstances"}) {
+		t.Errorf("excluded %v", u.Excluded)
+	}
+	if !reflect.DeepEqual(u.Diff.UnsupportedCheck, []string{"foo:Bar"}) || u.Diff.Reasons["foo:Bar"] != ReasonUnmapped {
+		t.Errorf("unsupported %v %v", u.Diff.UnsupportedCheck, u.Diff.Reasons)
+	}
+	if len(u.Diff.Extra) != 0 || !reflect.DeepEqual(u.RequestedDeny, []string{"ec2:RunInstances"}) {
+		t.Errorf("extra %v deny %v", u.Diff.Extra, u.RequestedDeny)
+	}
+	if !reflect.DeepEqual(u.SecurityAlerts, []string{"wildcard action: ec2:*"}) {
+		t.Errorf("alerts %v", u.SecurityAlerts)
+	}
+}
