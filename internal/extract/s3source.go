@@ -1,0 +1,487 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"golang.org/x/sync/errgroup"
+)
+
+func init() {
+	sourceOpeners["s3"] = openS3Source
+}
+
+// S3 tuning. Variables rather than constants so that tests can shorten the
+// waits; nothing else changes them.
+var (
+	// s3MaxAttempts bounds the SDK's attempts at one request (throttling,
+	// 5xx, connection errors). S3 asks clients that see SlowDown to back
+	// off and retry; ten attempts ride out a minute or so of it.
+	s3MaxAttempts = 10
+	// s3BaseBackoff and s3MaxBackoff shape the exponential backoff (full
+	// jitter) between attempts and between resumptions of a broken body.
+	s3BaseBackoff = 200 * time.Millisecond
+	s3MaxBackoff  = 20 * time.Second
+	// s3MaxResumes bounds how often one object's body may break mid-stream
+	// and be resumed from the byte reached.
+	s3MaxResumes = 5
+	// s3ReadTimeout fails a connection that delivers nothing for this long,
+	// so a stalled body is resumed instead of hanging the run.
+	s3ReadTimeout = 2 * time.Minute
+	// s3ListJobs bounds concurrent listing requests.
+	s3ListJobs = 16
+)
+
+// s3Source lists and reads the objects under one s3://bucket/prefix.
+type s3Source struct {
+	client *s3.Client
+	bucket string
+	prefix string
+	now    func() time.Time
+}
+
+// openS3Source builds the S3 source for spec (s3://bucket[/prefix]) from
+// the standard AWS configuration chain, opts.EndpointURL and
+// opts.S3PathStyle, and finds the bucket's region.
+func openS3Source(ctx context.Context, spec string, opts Options) (Source, error) {
+	bucket, prefix, err := parseS3URL(spec)
+	if err != nil {
+		return nil, err
+	}
+	client, err := newS3Client(ctx, bucket, opts)
+	if err != nil {
+		return nil, fmt.Errorf("events path s3://%s: %w", bucket, err)
+	}
+	return &s3Source{client: client, bucket: bucket, prefix: prefix, now: time.Now}, nil
+}
+
+// Remote tells the pipeline that this source is latency-bound.
+func (s *s3Source) Remote() bool { return true }
+
+// parseS3URL splits s3://bucket/prefix. The prefix is taken verbatim (no
+// percent-decoding): S3 keys may hold any character.
+func parseS3URL(spec string) (bucket, prefix string, err error) {
+	scheme, rest, ok := strings.Cut(spec, "://")
+	if !ok || !strings.EqualFold(scheme, "s3") {
+		return "", "", fmt.Errorf("events path %q: not an s3:// URL", spec)
+	}
+	bucket, prefix, _ = strings.Cut(rest, "/")
+	if bucket == "" {
+		return "", "", fmt.Errorf("events path %q: no bucket name", spec)
+	}
+	return bucket, prefix, nil
+}
+
+// objectName is the name file_status.json shows for key.
+func (s *s3Source) objectName(key string) string { return "s3://" + s.bucket + "/" + key }
+
+// newS3Client configures an S3 client for bucket.
+func newS3Client(ctx context.Context, bucket string, opts Options) (*s3.Client, error) {
+	// A reader at 64-way concurrency needs as many idle connections kept
+	// per host, or every burst pays new TCP and TLS handshakes.
+	conns := max(opts.S3Concurrency, 64) + s3ListJobs
+	httpClient := awshttp.NewBuildableClient().
+		WithTransportOptions(func(tr *http.Transport) {
+			tr.MaxIdleConns = conns
+			tr.MaxIdleConnsPerHost = conns
+			tr.ResponseHeaderTimeout = s3ReadTimeout
+		}).
+		WithReadTimeout(s3ReadTimeout)
+	cfg, err := config.LoadDefaultConfig(ctx,
+		config.WithHTTPClient(httpClient),
+		config.WithRetryer(newS3Retryer),
+		// The SDK would log skipped checksum validation and the like to
+		// stderr; cci owns stderr.
+		config.WithLogger(logging.Nop{}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	custom := func(o *s3.Options) {
+		if opts.EndpointURL != "" {
+			o.BaseEndpoint = aws.String(opts.EndpointURL)
+		}
+		o.UsePathStyle = opts.S3PathStyle
+		o.DisableLogOutputChecksumValidationSkipped = true
+	}
+	client := s3.NewFromConfig(cfg, custom)
+	if client.Options().BaseEndpoint != nil {
+		// An S3-compatible store (--endpoint-url, AWS_ENDPOINT_URL_S3,
+		// AWS_ENDPOINT_URL or endpoint_url in the profile): its region is
+		// whatever the configuration says, and most only care that one is set.
+		if cfg.Region == "" {
+			return s3.NewFromConfig(cfg, custom, func(o *s3.Options) { o.Region = "us-east-1" }), nil
+		}
+		return client, nil
+	}
+	region, err := bucketRegion(ctx, client, bucket, cfg.Region)
+	if err != nil {
+		return nil, err
+	}
+	if region == client.Options().Region {
+		return client, nil
+	}
+	return s3.NewFromConfig(cfg, custom, func(o *s3.Options) { o.Region = region }), nil
+}
+
+// newS3Retryer retries throttling (503 SlowDown), 5xx and connection
+// errors with exponential backoff. The SDK's client-side retry quota is
+// off: it is meant to shed load from a failing service across a fleet,
+// but here it would turn a burst of SlowDown at 64 concurrent GETs into
+// object errors after a handful of retries.
+func newS3Retryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = s3MaxAttempts
+		o.MaxBackoff = s3MaxBackoff
+		o.Backoff = backoffFunc(func(attempt int, _ error) (time.Duration, error) {
+			return s3Backoff(attempt), nil
+		})
+		o.RateLimiter = ratelimit.None
+	})
+}
+
+type backoffFunc func(attempt int, err error) (time.Duration, error)
+
+func (f backoffFunc) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	return f(attempt, err)
+}
+
+// s3Backoff is the wait before retry number attempt (1-based): a random
+// duration up to s3BaseBackoff * 2^(attempt-1), capped at s3MaxBackoff.
+func s3Backoff(attempt int) time.Duration {
+	d := s3MaxBackoff
+	if attempt >= 1 && attempt < 30 {
+		d = min(s3BaseBackoff<<(attempt-1), s3MaxBackoff)
+	}
+	if d <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(d)) + 1)
+}
+
+// bucketRegion asks S3 where bucket lives. S3 names the region in the
+// x-amz-bucket-region header of a HeadBucket answer even when the answer is
+// a redirect (wrong region) or a refusal (no s3:ListBucket), so one request
+// to any region settles it.
+func bucketRegion(ctx context.Context, client *s3.Client, bucket, configured string) (string, error) {
+	probe := configured
+	if probe == "" {
+		probe = "us-east-1"
+	}
+	var mu sync.Mutex
+	var found string
+	capture := func(stack *middleware.Stack) error {
+		return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("cciBucketRegion",
+			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleDeserialize(ctx, in)
+				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && resp != nil {
+					if r := resp.Header.Get("X-Amz-Bucket-Region"); r != "" {
+						mu.Lock()
+						found = r
+						mu.Unlock()
+					}
+				}
+				return out, md, err
+			}), middleware.Before)
+	}
+	_, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)}, func(o *s3.Options) {
+		o.Region = probe
+		o.APIOptions = append(o.APIOptions, capture)
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if found != "" {
+		return found, nil
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound {
+		return "", fmt.Errorf("bucket %q not found", bucket)
+	}
+	if configured != "" {
+		// No answer worth trusting (an old proxy, a network error): go on
+		// with the configured region and let the listing say what is wrong.
+		return configured, nil
+	}
+	if err == nil {
+		return probe, nil
+	}
+	return "", fmt.Errorf("finding the region of bucket %q: %w", bucket, redactErr(err))
+}
+
+// List lists the objects under the source's prefix. With a time window,
+// regions or accounts it lists only the CloudTrail prefixes that can hold
+// matching records (layout.go) and skips objects whose names fall outside
+// the window. fn is never called concurrently.
+func (s *s3Source) List(ctx context.Context, o ListOptions, fn func(Object) error) error {
+	var mu sync.Mutex
+	emit := func(key string, size *int64) error {
+		if strings.HasSuffix(key, "/") || !InWindow(key, o) || !keyMatches(key, o) {
+			return nil // a directory marker, or pruned
+		}
+		obj := Object{Name: s.objectName(key), Size: aws.ToInt64(size)}
+		if size == nil {
+			obj.Size = -1
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return fn(obj)
+	}
+	children := func(ctx context.Context, prefix string) ([]string, error) {
+		var dirs []string
+		err := s.listPages(ctx, prefix, "/", func(page *s3.ListObjectsV2Output) error {
+			for _, cp := range page.CommonPrefixes {
+				dirs = append(dirs, aws.ToString(cp.Prefix))
+			}
+			for _, obj := range page.Contents {
+				if err := emit(aws.ToString(obj.Key), obj.Size); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		return dirs, err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s3ListJobs)
+	err := resolvePrefixes(gctx, s.prefix, o, s.now(), s3ListJobs, children, func(prefix string) error {
+		g.Go(func() error {
+			return s.listPages(gctx, prefix, "", func(page *s3.ListObjectsV2Output) error {
+				for _, obj := range page.Contents {
+					if err := emit(aws.ToString(obj.Key), obj.Size); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		})
+		return nil
+	})
+	if werr := g.Wait(); err == nil {
+		err = werr
+	}
+	if err == nil {
+		// errgroup cancels gctx on the first error only; a cancelled parent
+		// must still fail the listing, or the pipeline would take a cut-short
+		// listing for a complete one.
+		err = ctx.Err()
+	}
+	return err
+}
+
+// listPages runs ListObjectsV2 over every page under prefix.
+func (s *s3Source) listPages(ctx context.Context, prefix, delimiter string, page func(*s3.ListObjectsV2Output) error) error {
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(s.bucket), Prefix: aws.String(prefix)}
+	if delimiter != "" {
+		in.Delimiter = aws.String(delimiter)
+	}
+	p := s3.NewListObjectsV2Paginator(s.client, in)
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("listing s3://%s/%s: %w", s.bucket, prefix, redactErr(err))
+		}
+		if err := page(out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Open starts a GET of the object and returns its body as a stream. A body
+// that breaks mid-stream is resumed from the byte reached (a ranged GET of
+// the same ETag), up to s3MaxResumes times, so a connection reset during a
+// long download costs a request, not the object.
+func (s *s3Source) Open(ctx context.Context, obj Object) (io.ReadCloser, error) {
+	key, ok := strings.CutPrefix(obj.Name, "s3://"+s.bucket+"/")
+	if !ok {
+		return nil, fmt.Errorf("getting %s: not an object of s3://%s", obj.Name, s.bucket)
+	}
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)})
+	if err != nil {
+		return nil, fmt.Errorf("getting %s: %w", obj.Name, redactErr(err))
+	}
+	size := int64(-1)
+	if out.ContentLength != nil {
+		size = *out.ContentLength
+	}
+	return &s3Body{ctx: ctx, src: s, key: key, name: obj.Name, etag: aws.ToString(out.ETag), size: size, body: out.Body}, nil
+}
+
+// s3Body is an object body that resumes itself after a broken connection.
+type s3Body struct {
+	ctx  context.Context
+	src  *s3Source
+	key  string
+	name string
+	etag string
+	size int64 // -1 when unknown
+
+	body    io.ReadCloser // nil once closed or failed for good
+	off     int64         // bytes delivered to the reader so far
+	resumes int
+	pending error // a read error held back while its bytes are delivered
+	err     error // the final error, once body is nil
+}
+
+func (b *s3Body) Read(p []byte) (int, error) {
+	for {
+		if b.body == nil {
+			return 0, b.err
+		}
+		var n int
+		err := b.pending
+		b.pending = nil
+		if err == nil {
+			n, err = b.body.Read(p)
+			b.off += int64(n)
+		}
+		switch {
+		case err == nil:
+			return n, nil
+		case err == io.EOF && (b.size < 0 || b.off >= b.size):
+			return n, io.EOF
+		case err == io.EOF:
+			err = fmt.Errorf("body ended at byte %d of %d: %w", b.off, b.size, io.ErrUnexpectedEOF)
+		case b.size >= 0 && b.off >= b.size:
+			// Every byte arrived; the connection broke afterwards.
+			return n, io.EOF
+		}
+		if n > 0 {
+			b.pending = err
+			return n, nil
+		}
+		if rerr := b.resume(err); rerr != nil {
+			b.fail(rerr)
+			return 0, rerr
+		}
+	}
+}
+
+// resume replaces a broken body with a ranged GET from b.off.
+func (b *s3Body) resume(cause error) error {
+	b.body.Close()
+	if err := b.ctx.Err(); err != nil {
+		return err
+	}
+	if b.resumes >= s3MaxResumes {
+		return fmt.Errorf("reading %s at byte %d (gave up after %d resumptions): %w", b.name, b.off, b.resumes, redactErr(cause))
+	}
+	b.resumes++
+	t := time.NewTimer(s3Backoff(b.resumes))
+	select {
+	case <-b.ctx.Done():
+		t.Stop()
+		return b.ctx.Err()
+	case <-t.C:
+	}
+	in := &s3.GetObjectInput{
+		Bucket: aws.String(b.src.bucket),
+		Key:    aws.String(b.key),
+		Range:  aws.String("bytes=" + strconv.FormatInt(b.off, 10) + "-"),
+	}
+	if b.etag != "" {
+		in.IfMatch = aws.String(b.etag) // a replaced object must not be spliced onto the old one
+	}
+	out, err := b.src.client.GetObject(b.ctx, in)
+	if err != nil {
+		var ae smithy.APIError
+		if errors.As(err, &ae) && ae.ErrorCode() == "PreconditionFailed" {
+			return fmt.Errorf("reading %s: the object changed while it was read", b.name)
+		}
+		return fmt.Errorf("resuming %s at byte %d after %v: %w", b.name, b.off, redactErr(cause), redactErr(err))
+	}
+	body := out.Body
+	if out.ContentRange == nil {
+		// The server ignored the range and sent the whole object: skip
+		// what was already delivered.
+		if _, err := io.CopyN(io.Discard, body, b.off); err != nil {
+			body.Close()
+			return fmt.Errorf("resuming %s at byte %d: %w", b.name, b.off, redactErr(err))
+		}
+	} else if start, ok := contentRangeStart(*out.ContentRange); !ok || start != b.off {
+		body.Close()
+		return fmt.Errorf("resuming %s at byte %d: server sent range %q", b.name, b.off, *out.ContentRange)
+	}
+	b.body = body
+	return nil
+}
+
+// contentRangeStart parses the first byte of "bytes START-END/TOTAL".
+func contentRangeStart(cr string) (int64, bool) {
+	rest, ok := strings.CutPrefix(cr, "bytes ")
+	if !ok {
+		return 0, false
+	}
+	start, _, ok := strings.Cut(rest, "-")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(start, 10, 64)
+	return n, err == nil
+}
+
+func (b *s3Body) fail(err error) {
+	if b.body != nil {
+		b.body.Close()
+	}
+	b.body, b.err = nil, err
+}
+
+func (b *s3Body) Close() error {
+	if b.body == nil {
+		return nil
+	}
+	err := b.body.Close()
+	b.fail(errors.New("read after close"))
+	return err
+}
+
+// redactErr removes credentials and signatures from URLs inside err (a
+// user:password in an endpoint URL, X-Amz-* query parameters of a
+// presigned request), so that errors can be printed as they are.
+func redactErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = redactURL(ue.URL)
+	}
+	return err
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.User = nil
+	q := u.Query()
+	changed := false
+	for k := range q {
+		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-amz-") || lk == "signature" || lk == "awsaccesskeyid" {
+			q.Del(k)
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
