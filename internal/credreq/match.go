@@ -251,67 +251,92 @@ func Infer(names []string, reqs []*CredentialsRequest, roles []InstanceRole) Inf
 			}
 		}
 	}
-	var inf Inference
-	bestPrefix, prefixOthers := best(prefixes)
-	bestInfra, infraOthers := best(infraIDs)
-	// An instance role's infra ID that agrees with the minted users' prefix
-	// completes it.
-	if bestPrefix != "" {
-		for _, id := range append([]string{bestInfra}, infraOthers...) {
-			if id != "" && cut(id, mintInfraMax) == bestPrefix {
-				bestInfra = id
-				break
+	return decide(prefixes, infraIDs, stsNames)
+}
+
+// clusterCandidate is one cluster Infer could pick.
+type clusterCandidate struct {
+	cluster Cluster
+	score   int
+	label   string
+}
+
+// decide picks one cluster: every candidate (a minted-user prefix, an STS
+// name, or an infra ID seen only in instance roles) collects the instance
+// roles that belong to it, and the best-supported candidate wins, so that
+// fields of two clusters are never mixed.
+func decide(prefixes, infraIDs, stsNames map[string]int) Inference {
+	claimed := map[string]bool{}
+	rolesOf := func(belongs func(id string) bool) (string, int) {
+		best, n := "", 0
+		for _, id := range sortedKeys(infraIDs) {
+			if belongs(id) && infraIDs[id] > n {
+				best, n = id, infraIDs[id]
 			}
 		}
+		if best != "" {
+			claimed[best] = true
+		}
+		return best, n
 	}
-	switch {
-	case bestInfra != "" && (bestPrefix == "" || cut(bestInfra, mintInfraMax) == bestPrefix):
-		inf.Cluster.InfraID = bestInfra
-		inf.Evidence = append(inf.Evidence, fmt.Sprintf("infra ID %s from %d instance role(s) and %d minted user(s)", bestInfra, infraIDs[bestInfra], prefixes[bestPrefix]))
-	case bestPrefix != "" && len(bestPrefix) < mintInfraMax:
-		inf.Cluster.InfraID = bestPrefix
-		inf.Evidence = append(inf.Evidence, fmt.Sprintf("infra ID %s from %d minted user(s)", bestPrefix, prefixes[bestPrefix]))
-	case bestPrefix != "":
-		inf.Cluster.InfraPrefix = bestPrefix
-		inf.Evidence = append(inf.Evidence, fmt.Sprintf("infra ID prefix %s from %d minted user(s)", bestPrefix, prefixes[bestPrefix]))
+	var cands []clusterCandidate
+	for _, p := range sortedKeys(prefixes) {
+		id, roles := rolesOf(func(id string) bool { return cut(id, mintInfraMax) == p })
+		c := clusterCandidate{score: prefixes[p] + roles}
+		switch {
+		case id != "":
+			c.cluster.InfraID = id
+			c.label = fmt.Sprintf("infra ID %s from %d minted user(s) and %d instance role(s)", id, prefixes[p], roles)
+		case len(p) < mintInfraMax:
+			c.cluster.InfraID = p
+			c.label = fmt.Sprintf("infra ID %s from %d minted user(s)", p, prefixes[p])
+		default:
+			c.cluster.InfraPrefix = p
+			c.label = fmt.Sprintf("infra ID prefix %s from %d minted user(s)", p, prefixes[p])
+		}
+		cands = append(cands, c)
 	}
-	for _, p := range prefixOthers {
-		inf.Others = append(inf.Others, fmt.Sprintf("infra ID prefix %s (%d minted user(s))", p, prefixes[p]))
+	for _, n := range sortedKeys(stsNames) {
+		base := InfraBase(n)
+		id, roles := rolesOf(func(id string) bool {
+			return LooksLikeInfraID(id) && len(id) == len(base)+1+randLen && strings.HasPrefix(id, base+"-")
+		})
+		c := clusterCandidate{cluster: Cluster{Name: n, InfraID: id}, score: stsNames[n] + roles}
+		c.label = fmt.Sprintf("cluster name %s from %d STS role(s)", n, stsNames[n])
+		if id != "" {
+			c.label += fmt.Sprintf(" and infra ID %s from %d instance role(s)", id, roles)
+		}
+		cands = append(cands, c)
 	}
-	for _, id := range infraOthers {
-		if id != inf.Cluster.InfraID {
-			inf.Others = append(inf.Others, fmt.Sprintf("infra ID %s (%d instance role(s))", id, infraIDs[id]))
+	for _, id := range sortedKeys(infraIDs) {
+		if !claimed[id] {
+			cands = append(cands, clusterCandidate{cluster: Cluster{InfraID: id}, score: infraIDs[id],
+				label: fmt.Sprintf("infra ID %s from %d instance role(s)", id, infraIDs[id])})
 		}
 	}
-	if bestInfra != "" && inf.Cluster.InfraID != bestInfra && inf.Cluster.InfraID != "" {
-		inf.Others = append(inf.Others, fmt.Sprintf("infra ID %s (%d instance role(s))", bestInfra, infraIDs[bestInfra]))
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return cands[i].label < cands[j].label
+	})
+	var inf Inference
+	if len(cands) == 0 {
+		return inf
 	}
-	bestSTS, stsOthers := best(stsNames)
-	if bestSTS != "" {
-		inf.Cluster.Name = bestSTS
-		inf.Evidence = append(inf.Evidence, fmt.Sprintf("cluster name %s from %d STS role(s)", bestSTS, stsNames[bestSTS]))
-	}
-	for _, n := range stsOthers {
-		inf.Others = append(inf.Others, fmt.Sprintf("cluster name %s (%d STS role(s))", n, stsNames[n]))
+	inf.Cluster = cands[0].cluster
+	inf.Evidence = []string{cands[0].label}
+	for _, c := range cands[1:] {
+		inf.Others = append(inf.Others, c.label)
 	}
 	return inf
 }
 
-// best returns the most frequent key (ties: lexically first) and the rest
-// in the same order.
-func best(votes map[string]int) (string, []string) {
-	keys := make([]string, 0, len(votes))
-	for k := range votes {
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if votes[keys[i]] != votes[keys[j]] {
-			return votes[keys[i]] > votes[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	if len(keys) == 0 {
-		return "", nil
-	}
-	return keys[0], keys[1:]
+	sort.Strings(keys)
+	return keys
 }

@@ -148,6 +148,9 @@ func TestInfer(t *testing.T) {
 		{"sts", []string{"ci-sts-def-openshift-ingress-operator-cloud-credentials", "ci-sts-def-openshift-image-registry-installer-cloud-credentials"}, Cluster{Name: "ci-sts-def"}, 0},
 		{"two clusters", []string{"lab-trail-lxqrw-openshift-ingress-56v6s", "lab-trail-lxqrw-openshift-image-registry-749dr", "lab-other-lxqrw-openshift-ingress-56v6s"}, Cluster{InfraID: "lab-trail-lxqrw"}, 1},
 		{"nothing", []string{"root", "someone"}, Cluster{}, 0},
+		{"sts with roles", []string{"ci-sts-def-openshift-ingress-operator-cloud-credentials", "ci-sts-def-q9w4r-master-role"}, Cluster{Name: "ci-sts-def", InfraID: "ci-sts-def-q9w4r"}, 0},
+		// Two clusters are never mixed: the mint one has more support.
+		{"mint and sts", []string{"lab-trail-lxqrw-openshift-ingress-56v6s", "lab-trail-lxqrw-openshift-image-registry-749dr", "ci-sts-def-openshift-ingress-operator-cloud-credentials"}, Cluster{InfraID: "lab-trail-lxqrw"}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
