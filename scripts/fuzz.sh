@@ -7,6 +7,6 @@ grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r file; do
 	dir="./$(dirname "${file#./}")"
 	grep -o '^func Fuzz[A-Za-z0-9_]*' "$file" | sed 's/^func //' | while read -r target; do
 		echo "fuzz: $dir $target ($fuzztime)"
-		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$dir"
+		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 2s "$dir"
 	done
 done

@@ -107,7 +107,7 @@ func TestScannerChunking(t *testing.T) {
 func TestIdentityTypes(t *testing.T) {
 	webIdentity := rec(map[string]any{
 		"eventSource": "sts.amazonaws.com", "eventName": "AssumeRoleWithWebIdentity",
-		"userIdentity": map[string]any{"type": "WebIdentityUser", "principalId": "arn:aws:iam::123456789012:oidc-provider/x-oidc.s3.us-east-1.amazonaws.com:openshift", "userName": "system:serviceaccount:openshift-image-registry:registry", "identityProvider": "arn:aws:iam::123456789012:oidc-provider/x"},
+		"userIdentity":      map[string]any{"type": "WebIdentityUser", "principalId": "arn:aws:iam::123456789012:oidc-provider/x-oidc.s3.us-east-1.amazonaws.com:openshift", "userName": "system:serviceaccount:openshift-image-registry:registry", "identityProvider": "arn:aws:iam::123456789012:oidc-provider/x"},
 		"requestParameters": map[string]any{"roleArn": "arn:aws:iam::123456789012:role/sts-openshift-image-registry-installer-cloud-cre", "roleSessionName": "s"},
 	})
 	tests := []struct {
