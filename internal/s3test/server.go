@@ -301,6 +301,14 @@ func Put(ctx context.Context, client *s3.Client, bucket, key string, body []byte
 	return nil
 }
 
+// Delete removes bucket/key.
+func (s *Server) Delete(t testing.TB, bucket, key string) {
+	t.Helper()
+	if _, err := s.Client().DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}); err != nil {
+		t.Fatalf("deleting s3://%s/%s: %v", bucket, key, err)
+	}
+}
+
 // UploadDir stores every regular file under dir as bucket/prefix + its
 // slash-separated path relative to dir, and returns the keys in walk
 // (lexical) order.
