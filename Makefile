@@ -24,7 +24,7 @@ test-integration:
 
 lint:
 	$(GO) vet $(PKGS)
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
 # Benchmarks print their own figures (MB/s, records/s, ratio to gunzip).
 bench:
