@@ -1,0 +1,100 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cloud-credentials-insights/cci/internal/s3test"
+	"github.com/cloud-credentials-insights/cci/internal/trailgen"
+)
+
+// benchS3Latency is what the proxy adds to every S3 request, standing in
+// for the round trip to a real S3 region.
+const benchS3Latency = 20 * time.Millisecond
+
+// BenchmarkS3Extract extracts the benchmark trail (CCI_BENCH_RECORDS
+// records, 100,000 by default) from local disk and from versitygw behind a
+// proxy adding benchS3Latency to each request, and prints objects/s and
+// MB/s (compressed) of both. It skips without versitygw.
+func BenchmarkS3Extract(b *testing.B) {
+	n := 100_000
+	if v := os.Getenv("CCI_BENCH_RECORDS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
+			b.Fatalf("CCI_BENCH_RECORDS=%q: want a positive number", v)
+		}
+	}
+	srv := s3test.Start(b)
+	s3test.SetEnv(b)
+	const bucket = "bench-trail"
+	srv.CreateBucket(b, bucket)
+
+	// Generate once, to disk and to the bucket.
+	dir := b.TempDir()
+	client := srv.Client()
+	toDisk := trailgen.DirSink(dir)
+	var mu sync.Mutex
+	var objects int
+	var size int64
+	stats, err := trailgen.Generate(context.Background(), trailgen.BenchConfig(n), func(name string, gz []byte) error {
+		mu.Lock()
+		objects++
+		size += int64(len(gz))
+		mu.Unlock()
+		if err := toDisk(name, gz); err != nil {
+			return err
+		}
+		return s3test.Put(context.Background(), client, bucket, name, gz)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	proxy := s3test.NewProxy(b, srv.URL)
+	proxy.SetLatency(benchS3Latency)
+
+	var local time.Duration
+	run := func(b *testing.B, opts Options) time.Duration {
+		var total time.Duration
+		for b.Loop() {
+			opts.Output = b.TempDir()
+			start := time.Now()
+			if err := Run(context.Background(), opts, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+				b.Fatal(err)
+			}
+			total = time.Since(start) // the last iteration's; -benchtime 1x makes it the only one
+		}
+		report(b, objects, size, total)
+		return total
+	}
+	b.Run("local", func(b *testing.B) {
+		local = run(b, Options{EventsPaths: []string{dir}, Quiet: true})
+	})
+	b.Run(fmt.Sprintf("s3-%s-latency", benchS3Latency), func(b *testing.B) {
+		remote := run(b, Options{
+			EventsPaths: []string{"s3://" + bucket + "/"},
+			EndpointURL: proxy.URL,
+			S3PathStyle: true,
+			Quiet:       true,
+		})
+		if local > 0 && remote > 0 {
+			b.Logf("%d records: S3 with %s per request took %.1fx the local time",
+				stats.Records, benchS3Latency, remote.Seconds()/local.Seconds())
+		}
+	})
+}
+
+func report(b *testing.B, objects int, size int64, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	b.ReportMetric(float64(objects)/d.Seconds(), "objects/s")
+	b.ReportMetric(float64(size)/1e6/d.Seconds(), "MB/s")
+	b.Logf("%d objects, %.1f MB in %s: %.0f objects/s, %.1f MB/s", objects, float64(size)/1e6,
+		d.Round(time.Millisecond), float64(objects)/d.Seconds(), float64(size)/1e6/d.Seconds())
+}
