@@ -311,6 +311,22 @@ func TestS3SourceListAndOpen(t *testing.T) {
 		}
 	})
 
+	t.Run("endpoint from AWS_ENDPOINT_URL_S3", func(t *testing.T) {
+		t.Setenv("AWS_ENDPOINT_URL_S3", f.proxy.URL)
+		f.proxy.Reset()
+		src, err := OpenSource(context.Background(), "s3://"+f.bucket+"/AWSLogs/111111111111/", Options{S3PathStyle: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := src.(*s3Source); !ok {
+			t.Fatalf("OpenSource gave a %T", src)
+		}
+		got := listNames(t, src, ListOptions{})
+		if len(got) != 19 || f.proxy.Count(nil) == 0 {
+			t.Fatalf("listed %d objects through the proxy (%d requests)", len(got), f.proxy.Count(nil))
+		}
+	})
+
 	t.Run("a wrong object name", func(t *testing.T) {
 		_, err := f.source(t, "").Open(context.Background(), Object{Name: "s3://other/README"})
 		if err == nil || !strings.Contains(err.Error(), "not an object of s3://"+f.bucket) {
