@@ -296,14 +296,13 @@ func expandPrefix(p string, o ListOptions, now time.Time, root bool) listPlan {
 	case levelLogs:
 		return listPlan{Explore: []string{info.Prefix}}
 	case levelOrg:
-		if len(o.Accounts) == 0 {
+		if len(o.Accounts) == 0 || !all(o.Accounts, isAccountID) {
+			// A value that is no account ID cannot name a folder; look.
 			return listPlan{Explore: []string{info.Prefix}}
 		}
 		var plan listPlan
 		for _, a := range sortedUnique(o.Accounts) {
-			if isAccountID(a) {
-				plan.add(expandPrefix(info.Prefix+a+"/", o, now, false))
-			}
+			plan.add(expandPrefix(info.Prefix+a+"/", o, now, false))
 		}
 		return plan
 	case levelAccount:
@@ -315,14 +314,14 @@ func expandPrefix(p string, o ListOptions, now time.Time, root bool) listPlan {
 		if !accountWanted(info.Account, o) {
 			return listPlan{}
 		}
-		if len(o.Regions) == 0 {
+		if len(o.Regions) == 0 || !all(o.Regions, isRegion) {
+			// A value that does not look like a region (a new naming
+			// scheme?) cannot be trusted to name a folder; look.
 			return listPlan{Explore: []string{info.Prefix}}
 		}
 		var plan listPlan
 		for _, r := range sortedUnique(o.Regions) {
-			if isRegion(r) {
-				plan.add(expandPrefix(info.Prefix+r+"/", o, now, false))
-			}
+			plan.add(expandPrefix(info.Prefix+r+"/", o, now, false))
 		}
 		return plan
 	case levelRegion, levelDate:
@@ -429,6 +428,15 @@ func resolvePrefixes(ctx context.Context, root string, o ListOptions, now time.T
 		slices.Sort(next.Explore)
 		plan = next
 	}
+}
+
+func all(s []string, ok func(string) bool) bool {
+	for _, v := range s {
+		if !ok(v) {
+			return false
+		}
+	}
+	return true
 }
 
 func sortedUnique(s []string) []string {

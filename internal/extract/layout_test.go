@@ -244,8 +244,12 @@ func TestExpandPrefix(t *testing.T) {
 		{"region gives days: 5 minutes before since reaches the previous day", reg, window, true, listPlan{Full: []string{
 			reg + "2024/09/19/", reg + "2024/09/20/", reg + "2024/09/21/"}}},
 		{"regions filter names regions without listing", "AWSLogs/123456789012/CloudTrail/",
-			ListOptions{Since: mustTime(t, "2024-09-20T12:00:00Z"), Until: mustTime(t, "2024-09-20T13:00:00Z"), Regions: []string{"us-west-2", "eu-west-1", "us-west-2", "bogus"}}, true,
+			ListOptions{Since: mustTime(t, "2024-09-20T12:00:00Z"), Until: mustTime(t, "2024-09-20T13:00:00Z"), Regions: []string{"us-west-2", "eu-west-1", "us-west-2"}}, true,
 			listPlan{Full: []string{"AWSLogs/123456789012/CloudTrail/eu-west-1/2024/09/20/", "AWSLogs/123456789012/CloudTrail/us-west-2/2024/09/20/"}}},
+		{"a value that is no region makes it look", "AWSLogs/123456789012/CloudTrail/", ListOptions{Regions: []string{"eu-west-1", "bogus"}}, true,
+			listPlan{Explore: []string{"AWSLogs/123456789012/CloudTrail/"}}},
+		{"a value that is no account makes it look", "AWSLogs/o-abcdef1234/", ListOptions{Accounts: []string{"123456789012", "acme"}}, true,
+			listPlan{Explore: []string{"AWSLogs/o-abcdef1234/"}}},
 		{"regions filter without window", "AWSLogs/123456789012/CloudTrail/", ListOptions{Regions: []string{"eu-west-1"}}, true,
 			listPlan{Full: []string{"AWSLogs/123456789012/CloudTrail/eu-west-1/"}}},
 		{"a region outside the filter is dropped", reg, ListOptions{Regions: []string{"eu-west-1"}}, true, listPlan{}},
