@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/cloud-credentials-insights/cci/internal/exit"
 )
 
 // localSource reads a file or a directory tree.
@@ -20,7 +22,7 @@ type localSource struct {
 func newLocalSource(path string) (Source, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("opening events path: %w", err)
+		return nil, &exit.Error{Code: exit.Usage, Err: fmt.Errorf("opening events path: %w", err)}
 	}
 	return &localSource{root: path, isDir: st.IsDir()}, nil
 }

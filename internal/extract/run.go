@@ -35,7 +35,7 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 	for _, p := range opts.EventsPaths {
 		s, err := OpenSource(ctx, p, opts)
 		if err != nil {
-			return &exit.Error{Code: exit.Usage, Err: err}
+			return err // a usage error when the path is wrong, else a runtime error
 		}
 		sources = append(sources, s)
 	}

@@ -2,7 +2,8 @@ package extract
 
 import (
 	"context"
-	"fmt"
+
+	"github.com/cloud-credentials-insights/cci/internal/exit"
 	"io"
 	"strings"
 	"time"
@@ -47,7 +48,7 @@ func OpenSource(ctx context.Context, spec string, opts Options) (Source, error) 
 	if scheme, _, ok := strings.Cut(spec, "://"); ok {
 		open, found := sourceOpeners[strings.ToLower(scheme)]
 		if !found {
-			return nil, fmt.Errorf("events path %q: unsupported scheme %q", spec, scheme)
+			return nil, exit.Errorf(exit.Usage, "events path %q: unsupported scheme %q (want a path, s3://bucket/prefix or -)", spec, scheme)
 		}
 		return open(ctx, spec, opts)
 	}
