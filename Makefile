@@ -1,4 +1,5 @@
-# cci: see README.md. CI runs `make ci` (.ci/run).
+# cci: see README.md. CI runs .ci/run, which runs these targets.
+SHELL := /bin/bash
 GO       ?= go
 PKGS     := ./...
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -16,11 +17,14 @@ build:
 # The S3 integration tests run when versitygw is installed (make
 # test-integration installs it) and skip with a message otherwise.
 test:
+	@[ -x "$${VERSITYGW:-}" ] || command -v versitygw >/dev/null 2>&1 || [ -x "$$($(GO) env GOPATH)/bin/versitygw" ] || \
+		ls "$$($(GO) env GOCACHE)"/cci-tools/versitygw-*/versitygw >/dev/null 2>&1 || \
+		echo "note: versitygw is not installed: the S3 integration tests will skip (make test-integration installs it)"
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
 
 test-integration:
-	VERSITYGW="$$(scripts/install-versitygw.sh)" $(GO) test -race -count=1 -run 'S3|Integration' ./internal/extract/ ./internal/s3test/
+	VERSITYGW="$$(scripts/install-versitygw.sh)" $(GO) test -race -count=1 -run 'S3' -v ./internal/extract/ 2>&1 | grep -E '^(=== RUN|--- (PASS|FAIL|SKIP)|ok|FAIL|PASS)' | grep -v '=== RUN'; exit $${PIPESTATUS[0]}
 
 lint:
 	$(GO) vet $(PKGS)
