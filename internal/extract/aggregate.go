@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"encoding/binary"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -11,9 +12,16 @@ import (
 // aggregate is what one worker has seen. Workers never share one; the
 // pipeline merges them at the end, in any order, to the same result.
 //
-// Strings handed to the aggregate may alias the decoder's buffer: every
-// string that becomes a map key is cloned on insertion, and lookups of
-// existing keys allocate nothing.
+// Strings handed to the aggregate alias the decoder's buffer: every string
+// that becomes a map key is cloned on insertion, and lookups of existing
+// keys allocate nothing. Counters are pointers so that an update never
+// assigns to a map: assigning m[k] for an existing k stores k again (Go
+// maps replace the key), which would keep an aliasing string.
+//
+// Records repeat: the same identity calls the same API from the same
+// address with the same agent thousands of times. add therefore resolves
+// each distinct combination of the fields it reads (a shape) once, and a
+// record of a known shape costs one map lookup and a few increments.
 type aggregate struct {
 	ids      map[string]*idAgg
 	lineage  map[lineageKey]struct{}
@@ -23,18 +31,40 @@ type aggregate struct {
 	first    int64
 	last     int64
 	service  int64 // records of AWS services, skipped unless asked for
+
+	shapes map[string]*shape
+	key    []byte // scratch for shape keys
+}
+
+// maxShapes bounds the shape cache; when full it starts again, which
+// loses nothing but time.
+const maxShapes = 1 << 14
+
+// shape is what one combination of record fields updates.
+type shape struct {
+	id          *idAgg
+	typ         *int64
+	ip, agent   *int64 // nil when the record has none
+	acts        []shapeAct
+	actsBacking [1]shapeAct
+}
+
+type shapeAct struct {
+	act    *actAgg
+	err    *int64 // nil without errorCode
+	denied *int64 // nil unless the call was denied
 }
 
 type lineageKey struct{ creator, created string }
 
 type idAgg struct {
-	types    map[string]int64
+	types    map[string]*int64
 	actions  map[string]*actAgg
 	arns     map[string]struct{}
 	accounts map[string]struct{}
 	regions  map[string]struct{}
-	ips      map[string]int64
-	agents   map[string]int64
+	ips      map[string]*int64
+	agents   map[string]*int64
 	subjects map[string]struct{}
 	first    int64
 	last     int64
@@ -44,8 +74,8 @@ type actAgg struct {
 	count          int64
 	first, last    int64
 	eventNames     map[string]struct{}
-	errors         map[string]int64
-	denied         map[deniedKey]int64
+	errors         map[string]*int64
+	denied         map[deniedKey]*int64
 	unmapped       bool
 	permissionless bool
 	data           bool
@@ -59,6 +89,7 @@ func newAggregate() *aggregate {
 		lineage:  map[lineageKey]struct{}{},
 		dataSrcs: map[string]struct{}{},
 		mappings: map[string]map[string]policy.Mapping{},
+		shapes:   map[string]*shape{},
 	}
 }
 
@@ -79,15 +110,17 @@ func addSet(m map[string]struct{}, s string) {
 	}
 }
 
-func addCount(m map[string]int64, s string, n int64) {
+// counter returns the counter of s in m, adding it at zero; nil for "".
+func counter(m map[string]*int64, s string) *int64 {
 	if s == "" {
-		return
+		return nil
 	}
-	if _, ok := m[s]; ok {
-		m[s] += n
-		return
+	if p, ok := m[s]; ok {
+		return p
 	}
-	m[clean(s)] = n
+	p := new(int64)
+	m[clean(s)] = p
+	return p
 }
 
 func span(first, last *int64, t int64) {
@@ -120,13 +153,13 @@ func (a *aggregate) identity(name string) *idAgg {
 	id, ok := a.ids[name]
 	if !ok {
 		id = &idAgg{
-			types:    map[string]int64{},
+			types:    map[string]*int64{},
 			actions:  map[string]*actAgg{},
 			arns:     map[string]struct{}{},
 			accounts: map[string]struct{}{},
 			regions:  map[string]struct{}{},
-			ips:      map[string]int64{},
-			agents:   map[string]int64{},
+			ips:      map[string]*int64{},
+			agents:   map[string]*int64{},
 			subjects: map[string]struct{}{},
 		}
 		a.ids[clean(name)] = id
@@ -137,7 +170,7 @@ func (a *aggregate) identity(name string) *idAgg {
 func (id *idAgg) action(name string) *actAgg {
 	act, ok := id.actions[name]
 	if !ok {
-		act = &actAgg{eventNames: map[string]struct{}{}, errors: map[string]int64{}, denied: map[deniedKey]int64{}}
+		act = &actAgg{eventNames: map[string]struct{}{}, errors: map[string]*int64{}, denied: map[deniedKey]*int64{}}
 		id.actions[clean(name)] = act
 	}
 	return act
@@ -145,10 +178,6 @@ func (id *idAgg) action(name string) *actAgg {
 
 // add records one call by identity name.
 func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
-	span(&a.first, &a.last, t)
-	id := a.identity(name)
-	addCount(id.types, typ, 1)
-	span(&id.first, &id.last, t)
 	arn := r.UserIdentity.ARN
 	if typ == typeAssumedRole || typ == typeFederated {
 		if issuer := r.UserIdentity.SessionContext.SessionIssuer.ARN; issuer != "" {
@@ -158,19 +187,78 @@ func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
 	if typ == typeWebIdentity || typ == typeSAMLUser {
 		arn = r.RequestParameters.RoleArn
 	}
-	addSet(id.arns, arn)
 	account := r.RecipientAccountID
 	if account == "" {
 		account = r.UserIdentity.AccountID
 	}
+	data := r.EventCategory == "Data"
+
+	// The shape key holds every input of newShape, each prefixed with its
+	// length so that no two combinations spell the same key.
+	k := a.key[:0]
+	for _, f := range [...]string{name, typ, subject, arn, account, r.AWSRegion, r.SourceIPAddress,
+		r.UserAgent, r.EventSource, r.EventName, r.ErrorCode} {
+		k = binary.AppendUvarint(k, uint64(len(f)))
+		k = append(k, f...)
+	}
+	if r.ErrorCode != "" {
+		k = append(k, r.ErrorMessage...)
+	}
+	if data {
+		k = append(k, 1)
+	}
+	a.key = k
+	sh, ok := a.shapes[string(k)]
+	if !ok {
+		sh = a.newShape(name, typ, subject, arn, account, data, r)
+		if len(a.shapes) >= maxShapes {
+			clear(a.shapes)
+		}
+		a.shapes[string(k)] = sh
+	}
+
+	span(&a.first, &a.last, t)
+	id := sh.id
+	span(&id.first, &id.last, t)
+	*sh.typ++
+	if sh.ip != nil {
+		*sh.ip++
+	}
+	if sh.agent != nil {
+		*sh.agent++
+	}
+	for i := range sh.acts {
+		x := &sh.acts[i]
+		x.act.count++
+		span(&x.act.first, &x.act.last, t)
+		if x.err != nil {
+			*x.err++
+		}
+		if x.denied != nil {
+			*x.denied++
+		}
+	}
+}
+
+// newShape resolves what a record of this shape updates, adding its
+// identity, action and set members on the way. Everything it does apart
+// from returning counters is idempotent, so doing it once per shape
+// equals doing it once per record.
+func (a *aggregate) newShape(name, typ, subject, arn, account string, data bool, r *rawRecord) *shape {
+	id := a.identity(name)
+	sh := &shape{id: id}
+	sh.typ = counter(id.types, typ)
+	if sh.typ == nil {
+		sh.typ = new(int64) // counts nothing that is written
+	}
+	addSet(id.arns, arn)
 	addSet(id.accounts, account)
 	addSet(id.regions, r.AWSRegion)
-	addCount(id.ips, r.SourceIPAddress, 1)
-	addCount(id.agents, r.UserAgent, 1)
+	sh.ip = counter(id.ips, r.SourceIPAddress)
+	sh.agent = counter(id.agents, r.UserAgent)
 	addSet(id.subjects, subject)
 
 	m := a.mapping(r.EventSource, r.EventName)
-	data := r.EventCategory == "Data"
 	if data {
 		addSet(a.dataSrcs, r.EventSource)
 	}
@@ -179,26 +267,29 @@ func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
 	if r.ErrorCode != "" {
 		denial, denied = policy.ParseDenial(r.ErrorCode, r.ErrorMessage)
 	}
+	sh.acts = sh.actsBacking[:0]
 	for _, actName := range m.Actions {
 		act := id.action(actName)
-		act.count++
-		span(&act.first, &act.last, t)
 		act.unmapped = act.unmapped || m.Unmapped
 		act.permissionless = act.permissionless || m.Permissionless
 		act.data = act.data || data
 		addSet(act.eventNames, eventKey(r.EventSource, r.EventName))
+		x := shapeAct{act: act}
 		if r.ErrorCode != "" {
-			addCount(act.errors, r.ErrorCode, 1)
+			x.err = counter(act.errors, r.ErrorCode)
 		}
 		if denied {
 			k := deniedKey{code: r.ErrorCode, action: denial.Action, cause: denial.Cause}
-			if _, ok := act.denied[k]; ok {
-				act.denied[k]++
-			} else {
-				act.denied[deniedKey{clean(k.code), k.action, k.cause}] = 1
+			p, ok := act.denied[k]
+			if !ok {
+				p = new(int64)
+				act.denied[deniedKey{clean(k.code), clean(k.action), k.cause}] = p
 			}
+			x.denied = p
 		}
+		sh.acts = append(sh.acts, x)
 	}
+	return sh
 }
 
 // eventKey is how a call is named in eventNames: "s3:HeadObject", the
@@ -254,7 +345,11 @@ func (a *aggregate) merge(b *aggregate) {
 			mergeSet(aact.eventNames, bact.eventNames)
 			mergeCounts(aact.errors, bact.errors)
 			for k, n := range bact.denied {
-				aact.denied[k] += n
+				if p, ok := aact.denied[k]; ok {
+					*p += *n
+				} else {
+					aact.denied[k] = n
+				}
 			}
 			aact.unmapped = aact.unmapped || bact.unmapped
 			aact.permissionless = aact.permissionless || bact.permissionless
@@ -269,10 +364,27 @@ func mergeSet(a, b map[string]struct{}) {
 	}
 }
 
-func mergeCounts(a, b map[string]int64) {
+// mergeCounts adds b into a; b's counters may move into a.
+func mergeCounts(a, b map[string]*int64) {
 	for k, n := range b {
-		a[k] += n
+		if p, ok := a[k]; ok {
+			*p += *n
+		} else {
+			a[k] = n
+		}
 	}
+}
+
+// counts returns the values of a counter map, nil when empty.
+func counts(m map[string]*int64) map[string]int64 {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]int64, len(m))
+	for k, p := range m {
+		out[k] = *p
+	}
+	return out
 }
 
 // topN bounds sourceIPs and userAgents in events.json.
@@ -313,11 +425,9 @@ func (a *aggregate) identities(keep func(name string) bool) map[string]*Identity
 			if act.first != 0 {
 				out.FirstSeen, out.LastSeen = formatTime(act.first), formatTime(act.last)
 			}
-			if len(act.errors) > 0 {
-				out.Errors = act.errors
-			}
+			out.Errors = counts(act.errors)
 			for k, n := range act.denied {
-				out.Denied = append(out.Denied, Denial{ErrorCode: k.code, Action: k.action, Cause: k.cause, Count: n})
+				out.Denied = append(out.Denied, Denial{ErrorCode: k.code, Action: k.action, Cause: k.cause, Count: *n})
 			}
 			sort.Slice(out.Denied, func(i, j int) bool {
 				x, y := out.Denied[i], out.Denied[j]
@@ -357,7 +467,7 @@ var typeRank = map[string]int{
 	typeSAMLUser: 4, typeRoot: 5, typeAWSAccount: 6, typeAWSService: 7,
 }
 
-func primaryType(types map[string]int64) (string, []string) {
+func primaryType(types map[string]*int64) (string, []string) {
 	all := make([]string, 0, len(types))
 	for t := range types {
 		all = append(all, t)
@@ -399,13 +509,13 @@ func sortedSet(m map[string]struct{}) []string {
 	return out
 }
 
-func top(m map[string]int64, n int) []Count {
+func top(m map[string]*int64, n int) []Count {
 	if len(m) == 0 {
 		return nil
 	}
 	out := make([]Count, 0, len(m))
 	for k, c := range m {
-		out = append(out, Count{Value: k, Count: c})
+		out = append(out, Count{Value: k, Count: *c})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {
