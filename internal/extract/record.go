@@ -93,10 +93,16 @@ func decodeItem(item []byte, it *rawItem, rec *rawRecord) (itemKind, error) {
 	default:
 		*rec = it.rawRecord
 	}
+	return recordKind(rec), nil
+}
+
+// recordKind tells a CloudTrail record from other JSON that happens to be
+// an object.
+func recordKind(rec *rawRecord) itemKind {
 	if rec.EventName == "" || (rec.EventSource == "" && rec.UserIdentity.Type == "" && rec.EventType == "") {
-		return kindForeign, nil
+		return kindForeign
 	}
-	return kindRecord, nil
+	return kindRecord
 }
 
 func unmarshal(b []byte, v any) error {

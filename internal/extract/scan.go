@@ -26,6 +26,11 @@ type scanner struct {
 	maxDepth int
 	state    scanState
 	values   int // top-level values started
+
+	// fast, when set, receives records decoded by the one-pass fast path
+	// (decode_fast.go); decoded says the last item was.
+	fast    *rawRecord
+	decoded bool
 }
 
 type scanState int
@@ -147,6 +152,7 @@ func (s *scanner) peek() (byte, bool) {
 
 // next returns the next item, or io.EOF after the last one.
 func (s *scanner) next() ([]byte, error) {
+	s.decoded = false
 	for {
 		c, ok := s.peek()
 		switch s.state {
@@ -352,6 +358,11 @@ func (s *scanner) key() (string, error) {
 // value returns the value at pos. On an item error the value has been
 // consumed and the scanner can go on.
 func (s *scanner) value() ([]byte, error) {
+	if s.fast != nil {
+		if item, ok := s.fastValue(); ok {
+			return item, nil
+		}
+	}
 	s.mark = s.pos
 	err := s.scanValue(true)
 	if err != nil {
@@ -361,6 +372,40 @@ func (s *scanner) value() ([]byte, error) {
 	item := s.buf[s.mark:s.pos]
 	s.mark = -1
 	return item, nil
+}
+
+// fastMaxItem bounds what the fast path buffers: it restarts an item after
+// each refill, so a huge item is left to the slow path, which does not.
+const fastMaxItem = 1 << 20
+
+// fastValue decodes the record at pos into s.fast. It reports false, with
+// pos unchanged and the item still buffered, when the slow path must
+// decide.
+func (s *scanner) fastValue() ([]byte, bool) {
+	for {
+		n, st := fastRecord(s.buf[s.pos:s.end], s.fast)
+		switch st {
+		case fastOK:
+			item := s.buf[s.pos : s.pos+n]
+			s.pos += n
+			s.decoded = true
+			return item, true
+		case fastSlow:
+			return nil, false
+		}
+		have := s.end - s.pos
+		if have >= fastMaxItem || have >= s.maxItem {
+			return nil, false
+		}
+		// Read at least as much again, so an item is parsed O(1) times.
+		s.mark = s.pos
+		for s.end-s.pos < 2*have+scanChunk/4 && s.fill() {
+		}
+		s.mark = -1
+		if s.end-s.pos == have {
+			return nil, false // no more input: the slow path says why
+		}
+	}
 }
 
 // skip consumes the value at pos without keeping it.

@@ -1,0 +1,526 @@
+package extract
+
+import (
+	"bytes"
+	"unsafe"
+)
+
+// The fast path decodes a record straight from the scanner's buffer in one
+// pass: it walks the record's members, keeps the strings cci reads (zero
+// copy, as sonic does) and skips every other value without building it.
+// It decides only what it is sure of. Anything unusual (a kept string with
+// an escape, a kept field of another type, a key that only matches a field
+// case-insensitively through Unicode, deep nesting, a wrapper such as an
+// EventBridge envelope, invalid JSON) makes it answer fastSlow, and the
+// item goes through the scanner and sonic as before, so results never
+// depend on which path decoded a record. TestFastMatchesSonic and
+// FuzzFastMatchesSonic hold the two paths together.
+//
+// It validates the JSON grammar of everything it walks (structure,
+// numbers, literals) because sonic rejects records that break it. Inside
+// strings it is as lenient as sonic without ValidateString: control
+// characters, invalid UTF-8 and unknown escapes in skipped strings pass.
+
+type fastStatus uint8
+
+const (
+	fastOK   fastStatus = iota
+	fastMore            // the item goes on past the end of the buffer
+	fastSlow            // not sure: the scanner and sonic decide
+)
+
+// fastMaxDepth bounds nesting on the fast path; deeper items take the
+// slow path, which applies the scanner's own limit.
+const fastMaxDepth = 64
+
+// fastRecord decodes the object at the start of b into rec and returns its
+// length.
+func fastRecord(b []byte, rec *rawRecord) (int, fastStatus) {
+	*rec = rawRecord{}
+	if len(b) == 0 {
+		return 0, fastMore
+	}
+	if b[0] != '{' {
+		return 0, fastSlow
+	}
+	return walkObject(b, 0, objTop, rec)
+}
+
+// objKind says which struct an object decodes into.
+type objKind uint8
+
+const (
+	objTop     objKind = iota // rawRecord (as a rawItem: wrapper keys go slow)
+	objUser                   // userIdentity
+	objSession                // userIdentity.sessionContext
+	objIssuer                 // userIdentity.sessionContext.sessionIssuer
+	objParams                 // requestParameters
+)
+
+// keptNames lists, per struct, the JSON names sonic would fill. A key
+// that equals one of them ignoring ASCII case fills it too (sonic, like
+// encoding/json, matches case-insensitively when no name matches exactly).
+var keptNames = [...][]string{
+	objTop: {"eventTime", "@timestamp", "eventSource", "eventName", "eventType", "eventCategory",
+		"awsRegion", "recipientAccountId", "errorCode", "errorMessage", "sourceIPAddress", "userAgent",
+		"userIdentity", "requestParameters",
+		// rawItem's wrapper fields: present means a rare shape, decoded by sonic.
+		"detail", "detail-type", "CloudTrailEvent", "digestStartTime"},
+	objUser:    {"type", "principalId", "arn", "accountId", "userName", "invokedBy", "sessionContext"},
+	objSession: {"sessionIssuer"},
+	objIssuer:  {"type", "userName", "arn"},
+	objParams:  {"userName", "roleName", "roleArn"},
+}
+
+// walkObject decodes the object (or null) at b[i] into the part of rec
+// that kind names and returns the index after it.
+func walkObject(b []byte, i int, kind objKind, rec *rawRecord) (int, fastStatus) {
+	if b[i] == 'n' && kind != objTop {
+		return literal(b, i, "null") // a null struct is left as it is
+	}
+	if b[i] != '{' {
+		return 0, fastSlow // sonic reports a type mismatch and goes on: let it
+	}
+	i = skipWS(b, i+1)
+	if i >= len(b) {
+		return 0, fastMore
+	}
+	if b[i] == '}' {
+		return i + 1, fastOK
+	}
+	for {
+		if b[i] != '"' {
+			return 0, fastSlow
+		}
+		end, _, st := stringEnd(b, i+1)
+		if st != fastOK {
+			return 0, st
+		}
+		if bytes.IndexByte(b[i+1:end], '\\') >= 0 {
+			return 0, fastSlow // an escaped key could spell a kept name
+		}
+		key := unsafe.String(unsafe.SliceData(b[i+1:]), end-i-1)
+		i = skipWS(b, end+1)
+		if i >= len(b) {
+			return 0, fastMore
+		}
+		if b[i] != ':' {
+			return 0, fastSlow
+		}
+		i = skipWS(b, i+1)
+		if i >= len(b) {
+			return 0, fastMore
+		}
+		i, st = member(b, i, kind, key, rec)
+		if st != fastOK {
+			return 0, st
+		}
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return 0, fastMore
+		}
+		switch b[i] {
+		case ',':
+			i = skipWS(b, i+1)
+			if i >= len(b) {
+				return 0, fastMore
+			}
+		case '}':
+			return i + 1, fastOK
+		default:
+			return 0, fastSlow
+		}
+	}
+}
+
+// member decodes the value at b[i] of the member key of a kind object.
+func member(b []byte, i int, kind objKind, key string, rec *rawRecord) (int, fastStatus) {
+	switch kind {
+	case objTop:
+		switch key {
+		case "eventTime":
+			return keptString(b, i, &rec.EventTime)
+		case "@timestamp":
+			return keptString(b, i, &rec.Timestamp)
+		case "eventSource":
+			return keptString(b, i, &rec.EventSource)
+		case "eventName":
+			return keptString(b, i, &rec.EventName)
+		case "eventType":
+			return keptString(b, i, &rec.EventType)
+		case "eventCategory":
+			return keptString(b, i, &rec.EventCategory)
+		case "awsRegion":
+			return keptString(b, i, &rec.AWSRegion)
+		case "recipientAccountId":
+			return keptString(b, i, &rec.RecipientAccountID)
+		case "errorCode":
+			return keptString(b, i, &rec.ErrorCode)
+		case "errorMessage":
+			return keptString(b, i, &rec.ErrorMessage)
+		case "sourceIPAddress":
+			return keptString(b, i, &rec.SourceIPAddress)
+		case "userAgent":
+			return keptString(b, i, &rec.UserAgent)
+		case "userIdentity":
+			return walkObject(b, i, objUser, rec)
+		case "requestParameters":
+			return walkObject(b, i, objParams, rec)
+		case "detail", "detail-type", "CloudTrailEvent", "digestStartTime":
+			return 0, fastSlow
+		// The other members of a CloudTrail record: known not to fold to a
+		// kept name (TestFastSkippedNames), so no case check.
+		case "eventVersion", "eventID", "requestID", "readOnly", "managementEvent",
+			"responseElements", "tlsDetails", "resources", "additionalEventData",
+			"sharedEventID", "vpcEndpointId", "vpcEndpointAccountId", "serviceEventDetails",
+			"apiVersion", "sessionCredentialFromConsole", "edgeDeviceDetails", "insightDetails":
+			return skipValue(b, i)
+		}
+	case objUser:
+		u := &rec.UserIdentity
+		switch key {
+		case "type":
+			return keptString(b, i, &u.Type)
+		case "principalId":
+			return keptString(b, i, &u.PrincipalID)
+		case "arn":
+			return keptString(b, i, &u.ARN)
+		case "accountId":
+			return keptString(b, i, &u.AccountID)
+		case "userName":
+			return keptString(b, i, &u.UserName)
+		case "invokedBy":
+			return keptString(b, i, &u.InvokedBy)
+		case "sessionContext":
+			return walkObject(b, i, objSession, rec)
+		case "accessKeyId", "identityProvider", "onBehalfOf", "credentialId", "inScopeOf":
+			return skipValue(b, i)
+		}
+	case objSession:
+		switch key {
+		case "sessionIssuer":
+			return walkObject(b, i, objIssuer, rec)
+		case "attributes", "webIdFederationData", "ec2RoleDelivery", "sourceIdentity", "assumedRoot":
+			return skipValue(b, i)
+		}
+	case objIssuer:
+		si := &rec.UserIdentity.SessionContext.SessionIssuer
+		switch key {
+		case "type":
+			return keptString(b, i, &si.Type)
+		case "userName":
+			return keptString(b, i, &si.UserName)
+		case "arn":
+			return keptString(b, i, &si.ARN)
+		case "principalId", "accountId":
+			return skipValue(b, i)
+		}
+	case objParams:
+		p := &rec.RequestParameters
+		switch key {
+		case "userName":
+			return keptString(b, i, &p.UserName)
+		case "roleName":
+			return keptString(b, i, &p.RoleName)
+		case "roleArn":
+			return keptString(b, i, &p.RoleArn)
+		}
+	}
+	// Not a kept name as spelled: maybe one in another case.
+	for j := 0; j < len(key); j++ {
+		if key[j] >= 0x80 {
+			return 0, fastSlow // Unicode case folding (sonic lowers keys with strings.ToLower)
+		}
+	}
+	for _, name := range keptNames[kind] {
+		if len(name) == len(key) && name != key && equalFoldASCII(name, key) {
+			return member(b, i, kind, name, rec)
+		}
+	}
+	return skipValue(b, i)
+}
+
+func equalFoldASCII(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// keptString stores the string at b[i] in dst, aliasing b. A null leaves
+// dst as it is; another type goes slow (sonic's mismatch handling).
+func keptString(b []byte, i int, dst *string) (int, fastStatus) {
+	switch b[i] {
+	case '"':
+		end, _, st := stringEnd(b, i+1)
+		if st != fastOK {
+			return 0, st
+		}
+		if bytes.IndexByte(b[i+1:end], '\\') >= 0 {
+			return 0, fastSlow // sonic unescapes (and replaces bad surrogates)
+		}
+		if end > i+1 {
+			*dst = unsafe.String(&b[i+1], end-i-1)
+		} else {
+			*dst = ""
+		}
+		return end + 1, fastOK
+	case 'n':
+		return literal(b, i, "null")
+	}
+	return 0, fastSlow
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// stringEnd returns the index of the quote that closes the string whose
+// content starts at b[i], and whether the string holds a backslash. It
+// reads eight bytes at a time: a byte of w equal to c shows as a zero byte
+// of w^(c*lsb), and the lowest high bit of (x-lsb)&^x&msb marks the first
+// zero byte of x exactly.
+func stringEnd(b []byte, i int) (int, bool, fastStatus) {
+	start := i
+	for {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return 0, false, fastMore
+		}
+		i += j
+		if b[i-1] != '\\' {
+			break
+		}
+		// Count the backslashes before the quote: an odd run escapes it.
+		k := i - 1
+		for k >= start && b[k] == '\\' {
+			k--
+		}
+		if (i-1-k)%2 == 0 {
+			break
+		}
+		i++
+	}
+	return i, false, fastOK
+}
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\n', '\r', '\t':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func literal(b []byte, i int, lit string) (int, fastStatus) {
+	if len(b)-i < len(lit) {
+		if string(b[i:]) == lit[:len(b)-i] {
+			return 0, fastMore
+		}
+		return 0, fastSlow
+	}
+	if string(b[i:i+len(lit)]) != lit {
+		return 0, fastSlow
+	}
+	return i + len(lit), fastOK
+}
+
+func isDigit(c byte) bool { return c-'0' < 10 }
+
+// number checks the grammar of the number at b[i]. A number is never the
+// last byte of an item, so reaching the end of b means more input.
+func number(b []byte, i int) (int, fastStatus) {
+	if b[i] == '-' {
+		i++
+		if i >= len(b) {
+			return 0, fastMore
+		}
+	}
+	switch c := b[i]; {
+	case c == '0':
+		i++
+	case isDigit(c):
+		i++
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+	default:
+		return 0, fastSlow
+	}
+	if i >= len(b) {
+		return 0, fastMore
+	}
+	if b[i] == '.' {
+		i++
+		if i >= len(b) {
+			return 0, fastMore
+		}
+		if !isDigit(b[i]) {
+			return 0, fastSlow
+		}
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+		if i >= len(b) {
+			return 0, fastMore
+		}
+	}
+	if b[i] == 'e' || b[i] == 'E' {
+		i++
+		if i >= len(b) {
+			return 0, fastMore
+		}
+		if b[i] == '+' || b[i] == '-' {
+			i++
+			if i >= len(b) {
+				return 0, fastMore
+			}
+		}
+		if !isDigit(b[i]) {
+			return 0, fastSlow
+		}
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+		if i >= len(b) {
+			return 0, fastMore
+		}
+	}
+	return i, fastOK
+}
+
+// skipValue checks and steps over the value at b[i] without building it.
+// Containers are walked with a stack of one bit per level (set: object).
+func skipValue(b []byte, i int) (int, fastStatus) {
+	var stack uint64
+	depth := 0
+	var st fastStatus
+	for {
+		// A value starts at b[i].
+		switch c := b[i]; c {
+		case '"':
+			var end int
+			end, _, st = stringEnd(b, i+1)
+			if st != fastOK {
+				return 0, st
+			}
+			i = end + 1
+		case '{', '[':
+			if depth == fastMaxDepth {
+				return 0, fastSlow
+			}
+			i = skipWS(b, i+1)
+			if i >= len(b) {
+				return 0, fastMore
+			}
+			if c == '{' {
+				if b[i] == '}' {
+					i++
+					break
+				}
+				stack = stack<<1 | 1
+				depth++
+				if i, st = objectKey(b, i); st != fastOK {
+					return 0, st
+				}
+				continue
+			}
+			if b[i] == ']' {
+				i++
+				break
+			}
+			stack <<= 1
+			depth++
+			continue
+		case 't':
+			if i, st = literal(b, i, "true"); st != fastOK {
+				return 0, st
+			}
+		case 'f':
+			if i, st = literal(b, i, "false"); st != fastOK {
+				return 0, st
+			}
+		case 'n':
+			if i, st = literal(b, i, "null"); st != fastOK {
+				return 0, st
+			}
+		default:
+			if c != '-' && !isDigit(c) {
+				return 0, fastSlow
+			}
+			if i, st = number(b, i); st != fastOK {
+				return 0, st
+			}
+		}
+		// A value ended before b[i]: close containers until another value
+		// starts.
+		for {
+			if depth == 0 {
+				return i, fastOK
+			}
+			i = skipWS(b, i)
+			if i >= len(b) {
+				return 0, fastMore
+			}
+			inObject := stack&1 == 1
+			c := b[i]
+			if c == ',' {
+				i = skipWS(b, i+1)
+				if i >= len(b) {
+					return 0, fastMore
+				}
+				if inObject {
+					if i, st = objectKey(b, i); st != fastOK {
+						return 0, st
+					}
+				}
+				break
+			}
+			if (inObject && c == '}') || (!inObject && c == ']') {
+				i++
+				stack >>= 1
+				depth--
+				continue
+			}
+			return 0, fastSlow
+		}
+	}
+}
+
+// objectKey steps over `"key" :` and the white space after it, leaving i
+// at the member's value.
+func objectKey(b []byte, i int) (int, fastStatus) {
+	if b[i] != '"' {
+		return 0, fastSlow
+	}
+	end, _, st := stringEnd(b, i+1)
+	if st != fastOK {
+		return 0, st
+	}
+	i = skipWS(b, end+1)
+	if i >= len(b) {
+		return 0, fastMore
+	}
+	if b[i] != ':' {
+		return 0, fastSlow
+	}
+	i = skipWS(b, i+1)
+	if i >= len(b) {
+		return 0, fastMore
+	}
+	return i, fastOK
+}
