@@ -2,6 +2,8 @@ package extract
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"unsafe"
 )
 
@@ -92,12 +94,9 @@ func walkObject(b []byte, i int, kind objKind, rec *rawRecord) (int, fastStatus)
 		if b[i] != '"' {
 			return 0, fastSlow
 		}
-		end, _, st := stringEnd(b, i+1)
+		end, st := stringEnd(b, i+1)
 		if st != fastOK {
 			return 0, st
-		}
-		if bytes.IndexByte(b[i+1:end], '\\') >= 0 {
-			return 0, fastSlow // an escaped key could spell a kept name
 		}
 		key := unsafe.String(unsafe.SliceData(b[i+1:]), end-i-1)
 		i = skipWS(b, end+1)
@@ -226,10 +225,12 @@ func member(b []byte, i int, kind objKind, key string, rec *rawRecord) (int, fas
 			return keptString(b, i, &p.RoleArn)
 		}
 	}
-	// Not a kept name as spelled: maybe one in another case.
+	// Not a kept name as spelled: maybe one escaped or in another case.
 	for j := 0; j < len(key); j++ {
-		if key[j] >= 0x80 {
-			return 0, fastSlow // Unicode case folding (sonic lowers keys with strings.ToLower)
+		if key[j] >= 0x80 || key[j] == '\\' {
+			// sonic unescapes keys, and lowers them with strings.ToLower,
+			// which folds some non-ASCII letters to ASCII ones.
+			return 0, fastSlow
 		}
 	}
 	for _, name := range keptNames[kind] {
@@ -261,7 +262,7 @@ func equalFoldASCII(a, b string) bool {
 func keptString(b []byte, i int, dst *string) (int, fastStatus) {
 	switch b[i] {
 	case '"':
-		end, _, st := stringEnd(b, i+1)
+		end, st := stringEnd(b, i+1)
 		if st != fastOK {
 			return 0, st
 		}
@@ -286,35 +287,55 @@ const (
 )
 
 // stringEnd returns the index of the quote that closes the string whose
-// content starts at b[i], and whether the string holds a backslash. It
-// reads eight bytes at a time: a byte of w equal to c shows as a zero byte
-// of w^(c*lsb), and the lowest high bit of (x-lsb)&^x&msb marks the first
-// zero byte of x exactly.
-func stringEnd(b []byte, i int) (int, bool, fastStatus) {
-	start := i
+// content starts at b[i]. Most strings of a record are short: the first
+// 32 bytes are searched eight at a time in a register (a byte of w equal to '"' is a
+// zero byte of q, and the lowest high bit of (q-lsb)&^q&msb marks the first
+// zero byte exactly), longer ones with bytes.IndexByte.
+func stringEnd(b []byte, i int) (int, fastStatus) {
+	for n := 0; n < 4 && i+8 <= len(b); n++ {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q := w ^ ('"' * lsb)
+		if m := (q - lsb) &^ q & msb; m != 0 {
+			if j := i + bits.TrailingZeros64(m)>>3; b[j-1] != '\\' {
+				return j, fastOK
+			}
+			break
+		}
+		i += 8
+	}
+	return stringEndLong(b, i)
+}
+
+func stringEndLong(b []byte, i int) (int, fastStatus) {
 	for {
 		j := bytes.IndexByte(b[i:], '"')
 		if j < 0 {
-			return 0, false, fastMore
+			return 0, fastMore
 		}
 		i += j
-		if b[i-1] != '\\' {
-			break
-		}
-		// Count the backslashes before the quote: an odd run escapes it.
+		// A quote after an odd run of backslashes is escaped. b[i-1] is at
+		// worst the opening quote.
 		k := i - 1
-		for k >= start && b[k] == '\\' {
+		for b[k] == '\\' {
 			k--
 		}
 		if (i-1-k)%2 == 0 {
-			break
+			return i, fastOK
 		}
 		i++
 	}
-	return i, false, fastOK
 }
 
+// skipWS returns the index of the first byte at or after i that is not
+// white space. Records are usually compact: the first test settles it.
 func skipWS(b []byte, i int) int {
+	if i < len(b) && b[i] > ' ' {
+		return i
+	}
+	return skipWSLoop(b, i)
+}
+
+func skipWSLoop(b []byte, i int) int {
 	for i < len(b) {
 		switch b[i] {
 		case ' ', '\n', '\r', '\t':
@@ -414,7 +435,7 @@ func skipValue(b []byte, i int) (int, fastStatus) {
 		switch c := b[i]; c {
 		case '"':
 			var end int
-			end, _, st = stringEnd(b, i+1)
+			end, st = stringEnd(b, i+1)
 			if st != fastOK {
 				return 0, st
 			}
@@ -507,7 +528,7 @@ func objectKey(b []byte, i int) (int, fastStatus) {
 	if b[i] != '"' {
 		return 0, fastSlow
 	}
-	end, _, st := stringEnd(b, i+1)
+	end, st := stringEnd(b, i+1)
 	if st != fastOK {
 		return 0, st
 	}

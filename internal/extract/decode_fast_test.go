@@ -239,3 +239,19 @@ func FuzzFastMatchesSonic(f *testing.F) {
 		}
 	})
 }
+
+func TestTimeCacheMatchesParseTime(t *testing.T) {
+	var c timeCache
+	for _, s := range []string{
+		"2026-03-10T00:00:00Z", "2026-03-10T23:59:59Z", "2026-03-10T12:34:60Z", "2026-03-10T24:00:00Z",
+		"2026-03-10T1a:00:00Z", "2026-03-11T00:00:01Z", "2026-02-31T10:00:00Z", "2026-02-31T10:00:01Z",
+		"2026-03-10T00:00:00.123Z", "2026-03-10T00:00:00+02:00", "", "garbage", "2026-13-10T00:00:00Z",
+		"2026-03-10T00:00:00Z", "2026-03-10T00:61:00Z", "2026-03-10T05:06:07Z",
+	} {
+		got, gok := c.parse(s)
+		want, wok := parseTime(s)
+		if got != want || gok != wok {
+			t.Errorf("%q: cache %d %v, parseTime %d %v", s, got, gok, want, wok)
+		}
+	}
+}

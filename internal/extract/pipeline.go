@@ -56,6 +56,10 @@ type worker struct {
 	sc   *scanner
 	item rawItem
 	rec  rawRecord
+	// latest is the newest eventTime this worker has seen; it reaches the
+	// runner once per object, not through a shared atomic per record.
+	latest int64
+	times  timeCache
 }
 
 // errDigest marks objects that are CloudTrail digests, skipped by design.
@@ -166,7 +170,9 @@ func (r *runner) pass(ctx context.Context) error {
 }
 
 func (r *runner) newWorker() *worker {
-	return &worker{r: r, agg: newAggregate(), sc: newScanner(r.opts.MaxRecordBytes)}
+	w := &worker{r: r, agg: newAggregate(), sc: newScanner(r.opts.MaxRecordBytes)}
+	w.sc.fast = &w.rec
+	return w
 }
 
 func isDigestName(name string) bool {
@@ -278,7 +284,12 @@ func (w *worker) decode(body io.Reader, stat *Stat) error {
 			return wrapStreamErr(err)
 		}
 		stat.Total++
-		kind, err := decodeItem(item, &w.item, &w.rec)
+		kind := kindRecord
+		if w.sc.decoded {
+			kind = recordKind(&w.rec) // the fast path filled w.rec
+		} else {
+			kind, err = decodeItem(item, &w.item, &w.rec)
+		}
 		switch {
 		case err != nil:
 			stat.Invalid++
@@ -313,7 +324,17 @@ func (w *worker) decode(body io.Reader, stat *Stat) error {
 		stat.Total, stat.Invalid = 0, 0
 	}
 	w.r.counters.Records.Add(stat.Total)
+	w.publishLatest()
 	return nil
+}
+
+func (w *worker) publishLatest() {
+	for {
+		old := w.r.latest.Load()
+		if w.latest <= old || w.r.latest.CompareAndSwap(old, w.latest) {
+			return
+		}
+	}
 }
 
 // wrapStreamErr turns decompression and read errors into the sentence
@@ -344,7 +365,7 @@ func (w *worker) record(r *rawRecord) bool {
 	if ts == "" {
 		ts = r.Timestamp
 	}
-	t, ok := parseTime(ts)
+	t, ok := w.times.parse(ts)
 	if !ok {
 		t = 0
 	}
@@ -371,12 +392,7 @@ func (w *worker) record(r *rawRecord) bool {
 	if name == "" {
 		return false
 	}
-	for t > w.r.latest.Load() {
-		old := w.r.latest.Load()
-		if w.r.latest.CompareAndSwap(old, max(old, t)) {
-			break
-		}
-	}
+	w.latest = max(w.latest, t)
 	// Lineage is kept whatever the principal filters say: a minted user's
 	// created_by names the installer even when the installer is filtered out.
 	if r.ErrorCode == "" && (r.EventName == "CreateUser" || r.EventName == "CreateRole") && policy.Prefix(r.EventSource) == "iam" {

@@ -206,7 +206,7 @@ func arnTail(arn, marker string) string {
 // time.Parse, falling back to it for other RFC 3339 forms (@timestamp
 // carries fractions).
 func parseTime(s string) (int64, bool) {
-	if len(s) == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z' {
+	if isPlainTime(s) {
 		y, ok1 := atoi(s[0:4])
 		mo, ok2 := atoi(s[5:7])
 		d, ok3 := atoi(s[8:10])
@@ -222,6 +222,40 @@ func parseTime(s string) (int64, bool) {
 		return 0, false
 	}
 	return t.Unix(), true
+}
+
+// timeCache remembers the last day parseTime saw: the records of an
+// object share a handful of days, and time.Date is the costly part.
+type timeCache struct {
+	day    [10]byte // "2006-01-02"
+	daySec int64
+	ok     bool
+}
+
+func (c *timeCache) parse(s string) (int64, bool) {
+	if c.ok && len(s) == 20 && s[:10] == string(c.day[:]) && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z' {
+		h, ok1 := atoi(s[11:13])
+		mi, ok2 := atoi(s[14:16])
+		se, ok3 := atoi(s[17:19])
+		if ok1 && ok2 && ok3 && h < 24 && mi < 60 && se < 61 {
+			// time.Date normalises linearly: the day's start plus the clock.
+			return c.daySec + int64(h*3600+mi*60+se), true
+		}
+	}
+	t, ok := parseTime(s)
+	if ok && isPlainTime(s) { // parsed by parseTime's own fast path
+		h, _ := atoi(s[11:13])
+		mi, _ := atoi(s[14:16])
+		se, _ := atoi(s[17:19])
+		copy(c.day[:], s[:10])
+		c.daySec, c.ok = t-int64(h*3600+mi*60+se), true
+	}
+	return t, ok
+}
+
+// isPlainTime tells CloudTrail's usual "2006-01-02T15:04:05Z" layout.
+func isPlainTime(s string) bool {
+	return len(s) == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z'
 }
 
 func atoi(s string) (int, bool) {
