@@ -262,12 +262,9 @@ func equalFoldASCII(a, b string) bool {
 func keptString(b []byte, i int, dst *string) (int, fastStatus) {
 	switch b[i] {
 	case '"':
-		end, st := stringEnd(b, i+1)
+		end, st := plainStringEnd(b, i+1)
 		if st != fastOK {
-			return 0, st
-		}
-		if bytes.IndexByte(b[i+1:end], '\\') >= 0 {
-			return 0, fastSlow // sonic unescapes (and replaces bad surrogates)
+			return 0, st // fastSlow: an escape, which sonic decodes
 		}
 		if end > i+1 {
 			*dst = unsafe.String(&b[i+1], end-i-1)
@@ -304,6 +301,33 @@ func stringEnd(b []byte, i int) (int, fastStatus) {
 		i += 8
 	}
 	return stringEndLong(b, i)
+}
+
+// plainStringEnd is stringEnd for a kept string, which must hold no
+// backslash: it answers fastSlow at the first one.
+func plainStringEnd(b []byte, i int) (int, fastStatus) {
+	for i+8 <= len(b) {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q := w ^ ('"' * lsb)
+		e := w ^ ('\\' * lsb)
+		if m := ((q - lsb) &^ q | (e - lsb) &^ e) & msb; m != 0 {
+			j := i + bits.TrailingZeros64(m)>>3
+			if b[j] == '"' {
+				return j, fastOK
+			}
+			return 0, fastSlow
+		}
+		i += 8
+	}
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			return i, fastOK
+		case '\\':
+			return 0, fastSlow
+		}
+	}
+	return 0, fastMore
 }
 
 func stringEndLong(b []byte, i int) (int, fastStatus) {
