@@ -30,12 +30,16 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
-# Benchmarks print their own figures (MB/s, records/s, ratio to gunzip).
+# Benchmarks print their own figures (see docs/performance.md): floor
+# (read + gunzip), extract, ratio, MB/s, records/s, peak RSS of a cci
+# process, allocs/record, and the S3 line (skipped without versitygw).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -count 1 ./internal/extract/
+	$(GO) test -run '^$$' -bench 'Extract' -benchmem -benchtime 1x -count 1 -timeout 30m ./internal/extract/
+	$(GO) test -run '^$$' -bench 'RecordPath' -benchmem -benchtime 2s -count 1 ./internal/extract/
 
+# 200k, 1M and 5M records: the same figures, and peak RSS against the 200k run.
 bench-large:
-	CCI_BENCH_RECORDS=5000000 $(GO) test -run '^$$' -bench 'Extract' -benchmem -benchtime 1x -timeout 2h ./internal/extract/
+	CCI_BENCH_RECORDS=200000,1000000,5000000 $(GO) test -run '^$$' -bench '^BenchmarkExtract$$' -benchmem -benchtime 1x -count 1 -timeout 2h ./internal/extract/
 
 # A short run of every fuzz target; `make fuzz FUZZTIME=10m` for real work.
 fuzz:
