@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -161,7 +160,7 @@ func median(d []time.Duration) time.Duration {
 func BenchmarkExtract(b *testing.B) {
 	sizes := benchSizes(b)
 	reps := benchReps(b)
-	bin := buildCCI(b)
+	bins := buildBins(b)
 	var rss []int64
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
@@ -197,7 +196,7 @@ func BenchmarkExtract(b *testing.B) {
 			fl, ex := median(floors), median(extracts)
 			recs := float64(trail.stats.Records)
 			mb := float64(trail.stats.JSONBytes) / 1e6
-			peak, wall := measureRSS(b, bin, trail.dir)
+			peak, wall := measureRSS(b, bins, trail.dir)
 			rss = append(rss, peak)
 
 			b.ReportMetric(fl.Seconds(), "floor-s")
@@ -237,39 +236,52 @@ func durs(ds []time.Duration) string {
 	return strings.Join(s, " ")
 }
 
-// buildCCI builds the cci binary for the RSS measurement: peak RSS is a
-// property of a process, so it is taken from a real one.
-func buildCCI(b *testing.B) string {
+// benchBins are the binaries of the RSS measurement: peak RSS is a
+// property of a process, so it is taken from a real cci, started by
+// ccibench (see cmd/ccibench for why not by the benchmark itself).
+type benchBins struct{ cci, launcher string }
+
+func buildBins(b *testing.B) benchBins {
 	b.Helper()
 	gotool, err := exec.LookPath("go")
 	if err != nil {
 		gotool = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
-	bin := filepath.Join(b.TempDir(), "cci")
-	cmd := exec.Command(gotool, "build", "-o", bin, "github.com/cloud-credentials-insights/cci/cmd/cci")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("building cci: %v\n%s", err, out)
+	dir := b.TempDir()
+	bins := benchBins{cci: filepath.Join(dir, "cci"), launcher: filepath.Join(dir, "ccibench")}
+	for bin, pkg := range map[string]string{bins.cci: "cmd/cci", bins.launcher: "cmd/ccibench"} {
+		cmd := exec.Command(gotool, "build", "-o", bin, "github.com/cloud-credentials-insights/cci/"+pkg)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("building %s: %v\n%s", pkg, err, out)
+		}
 	}
-	return bin
+	return bins
 }
 
 // measureRSS runs `cci extract` on dir and returns its peak resident set
-// (ru_maxrss) in bytes and its wall time.
-func measureRSS(b *testing.B, bin, dir string) (int64, time.Duration) {
+// in bytes and its wall time.
+func measureRSS(b *testing.B, bins benchBins, dir string) (int64, time.Duration) {
 	b.Helper()
-	cmd := exec.Command(bin, "extract", "--events-path", dir, "--output", b.TempDir(), "--quiet")
+	res := filepath.Join(b.TempDir(), "rss")
+	cmd := exec.Command(bins.launcher, "-o", res, "--", bins.cci, "extract", "--events-path", dir, "--output", b.TempDir(), "--quiet")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		b.Fatalf("cci extract: %v\n%s", err, stderr.Bytes())
+		b.Fatalf("ccibench: %v\n%s", err, stderr.Bytes())
 	}
-	wall := time.Since(start)
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		b.Fatalf("no rusage on %s", runtime.GOOS)
+	line, err := os.ReadFile(res)
+	if err != nil {
+		b.Fatal(err)
 	}
-	return ru.Maxrss * 1024, wall // Linux reports KiB
+	var kib, ns int64
+	var code int
+	if _, err := fmt.Sscan(string(line), &kib, &ns, &code); err != nil {
+		b.Fatalf("ccibench wrote %q: %v", line, err)
+	}
+	if code != 0 {
+		b.Fatalf("cci extract exited %d\n%s", code, stderr.Bytes())
+	}
+	return kib * 1024, time.Duration(ns)
 }
 
 // recordPathObjects returns a few objects of the benchmark trail,
