@@ -310,7 +310,7 @@ func plainStringEnd(b []byte, i int) (int, fastStatus) {
 		w := binary.LittleEndian.Uint64(b[i:])
 		q := w ^ ('"' * lsb)
 		e := w ^ ('\\' * lsb)
-		if m := ((q - lsb) &^ q | (e - lsb) &^ e) & msb; m != 0 {
+		if m := ((q-lsb)&^q | (e-lsb)&^e) & msb; m != 0 {
 			j := i + bits.TrailingZeros64(m)>>3
 			if b[j] == '"' {
 				return j, fastOK
