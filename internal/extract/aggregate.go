@@ -38,7 +38,7 @@ type aggregate struct {
 
 // maxShapes bounds the shape cache; when full it starts again, which
 // loses nothing but time.
-const maxShapes = 1 << 14
+const maxShapes = 1 << 12
 
 // shape is what one combination of record fields updates.
 type shape struct {
@@ -192,25 +192,32 @@ func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
 		account = r.UserIdentity.AccountID
 	}
 	data := r.EventCategory == "Data"
+	// Error messages name sessions and resources: what the shape needs of
+	// one is the denial it describes, parsed per refused record (few).
+	var denial policy.Denial
+	denied := false
+	if r.ErrorCode != "" {
+		denial, denied = policy.ParseDenial(r.ErrorCode, r.ErrorMessage)
+	}
 
 	// The shape key holds every input of newShape, each prefixed with its
 	// length so that no two combinations spell the same key.
 	k := a.key[:0]
 	for _, f := range [...]string{name, typ, subject, arn, account, r.AWSRegion, r.SourceIPAddress,
-		r.UserAgent, r.EventSource, r.EventName, r.ErrorCode} {
+		r.UserAgent, r.EventSource, r.EventName, r.ErrorCode, denial.Action, denial.Cause} {
 		k = binary.AppendUvarint(k, uint64(len(f)))
 		k = append(k, f...)
 	}
-	if r.ErrorCode != "" {
-		k = append(k, r.ErrorMessage...)
+	if denied {
+		k = append(k, 1)
 	}
 	if data {
-		k = append(k, 1)
+		k = append(k, 2)
 	}
 	a.key = k
 	sh, ok := a.shapes[string(k)]
 	if !ok {
-		sh = a.newShape(name, typ, subject, arn, account, data, r)
+		sh = a.newShape(name, typ, subject, arn, account, data, denied, denial, r)
 		if len(a.shapes) >= maxShapes {
 			clear(a.shapes)
 		}
@@ -244,7 +251,7 @@ func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
 // identity, action and set members on the way. Everything it does apart
 // from returning counters is idempotent, so doing it once per shape
 // equals doing it once per record.
-func (a *aggregate) newShape(name, typ, subject, arn, account string, data bool, r *rawRecord) *shape {
+func (a *aggregate) newShape(name, typ, subject, arn, account string, data, denied bool, denial policy.Denial, r *rawRecord) *shape {
 	id := a.identity(name)
 	sh := &shape{id: id}
 	sh.typ = counter(id.types, typ)
@@ -261,11 +268,6 @@ func (a *aggregate) newShape(name, typ, subject, arn, account string, data bool,
 	m := a.mapping(r.EventSource, r.EventName)
 	if data {
 		addSet(a.dataSrcs, r.EventSource)
-	}
-	var denial policy.Denial
-	denied := false
-	if r.ErrorCode != "" {
-		denial, denied = policy.ParseDenial(r.ErrorCode, r.ErrorMessage)
 	}
 	sh.acts = sh.actsBacking[:0]
 	for _, actName := range m.Actions {
