@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"unicode/utf16"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -26,19 +28,28 @@ import (
 type fastStatus uint8
 
 const (
-	fastOK   fastStatus = iota
-	fastMore            // the item goes on past the end of the buffer
-	fastSlow            // not sure: the scanner and sonic decide
+	fastOK     fastStatus = iota
+	fastMore              // the item goes on past the end of the buffer
+	fastSlow              // not sure: the scanner and sonic decide
+	fastEscape            // plainStringEnd: the string has an escape
 )
 
 // fastMaxDepth bounds nesting on the fast path; deeper items take the
 // slow path, which applies the scanner's own limit.
 const fastMaxDepth = 64
 
+// fastRec is what the fast path fills: the record, and the bytes of the
+// kept strings that had escapes (the others alias the input).
+type fastRec struct {
+	rawRecord
+	unescaped []byte
+}
+
 // fastRecord decodes the object at the start of b into rec and returns its
 // length.
-func fastRecord(b []byte, rec *rawRecord) (int, fastStatus) {
-	*rec = rawRecord{}
+func fastRecord(b []byte, rec *fastRec) (int, fastStatus) {
+	rec.rawRecord = rawRecord{}
+	rec.unescaped = rec.unescaped[:0] // the previous record is done with
 	if len(b) == 0 {
 		return 0, fastMore
 	}
@@ -76,7 +87,7 @@ var keptNames = [...][]string{
 
 // walkObject decodes the object (or null) at b[i] into the part of rec
 // that kind names and returns the index after it.
-func walkObject(b []byte, i int, kind objKind, rec *rawRecord) (int, fastStatus) {
+func walkObject(b []byte, i int, kind objKind, rec *fastRec) (int, fastStatus) {
 	if b[i] == 'n' && kind != objTop {
 		return literal(b, i, "null") // a null struct is left as it is
 	}
@@ -133,34 +144,34 @@ func walkObject(b []byte, i int, kind objKind, rec *rawRecord) (int, fastStatus)
 }
 
 // member decodes the value at b[i] of the member key of a kind object.
-func member(b []byte, i int, kind objKind, key string, rec *rawRecord) (int, fastStatus) {
+func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastStatus) {
 	switch kind {
 	case objTop:
 		switch key {
 		case "eventTime":
-			return keptString(b, i, &rec.EventTime)
+			return rec.str(b, i, &rec.EventTime)
 		case "@timestamp":
-			return keptString(b, i, &rec.Timestamp)
+			return rec.str(b, i, &rec.Timestamp)
 		case "eventSource":
-			return keptString(b, i, &rec.EventSource)
+			return rec.str(b, i, &rec.EventSource)
 		case "eventName":
-			return keptString(b, i, &rec.EventName)
+			return rec.str(b, i, &rec.EventName)
 		case "eventType":
-			return keptString(b, i, &rec.EventType)
+			return rec.str(b, i, &rec.EventType)
 		case "eventCategory":
-			return keptString(b, i, &rec.EventCategory)
+			return rec.str(b, i, &rec.EventCategory)
 		case "awsRegion":
-			return keptString(b, i, &rec.AWSRegion)
+			return rec.str(b, i, &rec.AWSRegion)
 		case "recipientAccountId":
-			return keptString(b, i, &rec.RecipientAccountID)
+			return rec.str(b, i, &rec.RecipientAccountID)
 		case "errorCode":
-			return keptString(b, i, &rec.ErrorCode)
+			return rec.str(b, i, &rec.ErrorCode)
 		case "errorMessage":
-			return keptString(b, i, &rec.ErrorMessage)
+			return rec.str(b, i, &rec.ErrorMessage)
 		case "sourceIPAddress":
-			return keptString(b, i, &rec.SourceIPAddress)
+			return rec.str(b, i, &rec.SourceIPAddress)
 		case "userAgent":
-			return keptString(b, i, &rec.UserAgent)
+			return rec.str(b, i, &rec.UserAgent)
 		case "userIdentity":
 			return walkObject(b, i, objUser, rec)
 		case "requestParameters":
@@ -179,17 +190,17 @@ func member(b []byte, i int, kind objKind, key string, rec *rawRecord) (int, fas
 		u := &rec.UserIdentity
 		switch key {
 		case "type":
-			return keptString(b, i, &u.Type)
+			return rec.str(b, i, &u.Type)
 		case "principalId":
-			return keptString(b, i, &u.PrincipalID)
+			return rec.str(b, i, &u.PrincipalID)
 		case "arn":
-			return keptString(b, i, &u.ARN)
+			return rec.str(b, i, &u.ARN)
 		case "accountId":
-			return keptString(b, i, &u.AccountID)
+			return rec.str(b, i, &u.AccountID)
 		case "userName":
-			return keptString(b, i, &u.UserName)
+			return rec.str(b, i, &u.UserName)
 		case "invokedBy":
-			return keptString(b, i, &u.InvokedBy)
+			return rec.str(b, i, &u.InvokedBy)
 		case "sessionContext":
 			return walkObject(b, i, objSession, rec)
 		case "accessKeyId", "identityProvider", "onBehalfOf", "credentialId", "inScopeOf":
@@ -206,11 +217,11 @@ func member(b []byte, i int, kind objKind, key string, rec *rawRecord) (int, fas
 		si := &rec.UserIdentity.SessionContext.SessionIssuer
 		switch key {
 		case "type":
-			return keptString(b, i, &si.Type)
+			return rec.str(b, i, &si.Type)
 		case "userName":
-			return keptString(b, i, &si.UserName)
+			return rec.str(b, i, &si.UserName)
 		case "arn":
-			return keptString(b, i, &si.ARN)
+			return rec.str(b, i, &si.ARN)
 		case "principalId", "accountId":
 			return skipValue(b, i)
 		}
@@ -218,11 +229,11 @@ func member(b []byte, i int, kind objKind, key string, rec *rawRecord) (int, fas
 		p := &rec.RequestParameters
 		switch key {
 		case "userName":
-			return keptString(b, i, &p.UserName)
+			return rec.str(b, i, &p.UserName)
 		case "roleName":
-			return keptString(b, i, &p.RoleName)
+			return rec.str(b, i, &p.RoleName)
 		case "roleArn":
-			return keptString(b, i, &p.RoleArn)
+			return rec.str(b, i, &p.RoleArn)
 		}
 	}
 	// Not a kept name as spelled: maybe one escaped or in another case.
@@ -257,25 +268,139 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
-// keptString stores the string at b[i] in dst, aliasing b. A null leaves
-// dst as it is; another type goes slow (sonic's mismatch handling).
-func keptString(b []byte, i int, dst *string) (int, fastStatus) {
+// str stores the string at b[i] in dst, aliasing b, or rec.unescaped
+// when it has escapes. A null leaves dst as it is; another type goes slow
+// (sonic's mismatch handling).
+func (rec *fastRec) str(b []byte, i int, dst *string) (int, fastStatus) {
 	switch b[i] {
 	case '"':
 		end, st := plainStringEnd(b, i+1)
-		if st != fastOK {
-			return 0, st // fastSlow: an escape, which sonic decodes
+		switch st {
+		case fastOK:
+			if end > i+1 {
+				*dst = unsafe.String(&b[i+1], end-i-1)
+			} else {
+				*dst = ""
+			}
+			return end + 1, fastOK
+		case fastEscape:
+			return rec.unescape(b, i+1, dst)
 		}
-		if end > i+1 {
-			*dst = unsafe.String(&b[i+1], end-i-1)
-		} else {
-			*dst = ""
-		}
-		return end + 1, fastOK
+		return 0, st
 	case 'n':
 		return literal(b, i, "null")
 	}
 	return 0, fastSlow
+}
+
+// unescape decodes the string whose content starts at b[i] into
+// rec.unescaped. It takes the escapes whose meaning is plain (\" \\ \/ \b
+// \f \n \r \t, \u outside the surrogates, and surrogate pairs); anything
+// else (a lone surrogate, which sonic replaces, or an unknown escape) goes
+// slow.
+func (rec *fastRec) unescape(b []byte, i int, dst *string) (int, fastStatus) {
+	start := len(rec.unescaped)
+	out := rec.unescaped
+	for {
+		j := i
+		for j < len(b) && b[j] != '"' && b[j] != '\\' {
+			j++
+		}
+		out = append(out, b[i:j]...)
+		if j >= len(b) {
+			return 0, fastMore
+		}
+		if b[j] == '"' {
+			i = j + 1
+			break
+		}
+		if j+1 >= len(b) {
+			return 0, fastMore
+		}
+		switch c := b[j+1]; c {
+		case '"', '\\', '/':
+			out = append(out, c)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, n, st := unicodeEscape(b, j)
+			if st != fastOK {
+				return 0, st
+			}
+			out = utf8.AppendRune(out, r)
+			i = j + n
+			continue
+		default:
+			return 0, fastSlow
+		}
+		i = j + 2
+	}
+	rec.unescaped = out
+	if len(out) > start {
+		*dst = unsafe.String(&out[start], len(out)-start)
+	} else {
+		*dst = ""
+	}
+	return i, fastOK
+}
+
+// unicodeEscape reads \uXXXX (and the low half after a high surrogate) at
+// b[j] and returns the rune and the bytes read.
+func unicodeEscape(b []byte, j int) (rune, int, fastStatus) {
+	r, st := hex4(b, j+2)
+	if st != fastOK {
+		return 0, 0, st
+	}
+	if !utf16.IsSurrogate(r) {
+		return r, 6, fastOK
+	}
+	if r >= 0xDC00 {
+		return 0, 0, fastSlow // a low half first: sonic replaces it
+	}
+	if len(b) < j+12 {
+		return 0, 0, fastMore
+	}
+	if b[j+6] != '\\' || b[j+7] != 'u' {
+		return 0, 0, fastSlow
+	}
+	lo, st := hex4(b, j+8)
+	if st != fastOK {
+		return 0, 0, st
+	}
+	c := utf16.DecodeRune(r, lo)
+	if c == utf8.RuneError {
+		return 0, 0, fastSlow
+	}
+	return c, 12, fastOK
+}
+
+func hex4(b []byte, i int) (rune, fastStatus) {
+	if len(b) < i+4 {
+		return 0, fastMore
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, fastSlow
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, fastOK
 }
 
 const (
@@ -303,8 +428,8 @@ func stringEnd(b []byte, i int) (int, fastStatus) {
 	return stringEndLong(b, i)
 }
 
-// plainStringEnd is stringEnd for a kept string, which must hold no
-// backslash: it answers fastSlow at the first one.
+// plainStringEnd is stringEnd for a kept string: it answers fastEscape at
+// the first backslash.
 func plainStringEnd(b []byte, i int) (int, fastStatus) {
 	for i+8 <= len(b) {
 		w := binary.LittleEndian.Uint64(b[i:])
@@ -315,7 +440,7 @@ func plainStringEnd(b []byte, i int) (int, fastStatus) {
 			if b[j] == '"' {
 				return j, fastOK
 			}
-			return 0, fastSlow
+			return 0, fastEscape
 		}
 		i += 8
 	}
@@ -324,7 +449,7 @@ func plainStringEnd(b []byte, i int) (int, fastStatus) {
 		case '"':
 			return i, fastOK
 		case '\\':
-			return 0, fastSlow
+			return 0, fastEscape
 		}
 	}
 	return 0, fastMore

@@ -25,8 +25,9 @@ func sonicItem(item []byte) (rawRecord, itemKind, error) {
 // whether the fast path took it.
 func checkFast(t *testing.T, item []byte) bool {
 	t.Helper()
-	var got rawRecord
-	n, st := fastRecord(item, &got)
+	var fr fastRec
+	n, st := fastRecord(item, &fr)
+	got := fr.rawRecord
 	if st != fastOK {
 		return false
 	}
@@ -134,6 +135,14 @@ var fastCases = []string{
 	`{"eventName":"a","x":[}`,
 	`{"eventName":"a","x":{]}`,
 	`{"eventName":"a","ınvokedBy":"x"}`,
+	`{"eventName":"a\"b\\c\/d\b\f\n\r\te","eventSource":"s"}`,
+	`{"eventName":"\u00e9\u4e2d\ud83d\ude00x","errorMessage":"on resource: \"arn:aws:s3:::b\""}`,
+	`{"eventName":"\ud800","eventSource":"s"}`,
+	`{"eventName":"\ude00\ud800","eventSource":"s"}`,
+	`{"eventName":"\ud800\u0041","eventSource":"s"}`,
+	`{"eventName":"\q","eventSource":"s"}`,
+	`{"eventName":"\u00zz","eventSource":"s"}`,
+	"{\"eventName\":\"\\n\x01\xff\",\"eventSource\":\"s\"}",
 }
 
 // TestFastSkippedNames guards the names member skips without a case
@@ -230,8 +239,8 @@ func FuzzFastMatchesSonic(f *testing.F) {
 	f.Add(records(f, rec(nil), rec(map[string]any{"userIdentity": assumedRole("r", "s")})))
 	f.Add([]byte(`{"Records":[{"a":"\"\\"}],"x":[1,{"y":"]"}],"Records":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var got rawRecord
-		if n, st := fastRecord(data, &got); st == fastOK {
+		var fr fastRec
+		if n, st := fastRecord(data, &fr); st == fastOK {
 			checkFast(t, data[:n])
 		}
 		if fast, slow := decodeBoth(t, data, 64); fast != slow {

@@ -55,7 +55,8 @@ type worker struct {
 	gz   *gzip.Reader
 	sc   *scanner
 	item rawItem
-	rec  rawRecord
+	rec  rawRecord // decoded by sonic
+	fast fastRec   // decoded by the fast path
 	// latest is the newest eventTime this worker has seen; it reaches the
 	// runner once per object, not through a shared atomic per record.
 	latest int64
@@ -171,7 +172,7 @@ func (r *runner) pass(ctx context.Context) error {
 
 func (r *runner) newWorker() *worker {
 	w := &worker{r: r, agg: newAggregate(), sc: newScanner(r.opts.MaxRecordBytes)}
-	w.sc.fast = &w.rec
+	w.sc.fast = &w.fast
 	return w
 }
 
@@ -284,11 +285,12 @@ func (w *worker) decode(body io.Reader, stat *Stat) error {
 			return wrapStreamErr(err)
 		}
 		stat.Total++
-		kind := kindRecord
+		kind, rec := kindRecord, &w.rec
 		if w.sc.decoded {
-			kind = recordKind(&w.rec) // the fast path filled w.rec
+			rec = &w.fast.rawRecord
+			kind = recordKind(rec)
 		} else {
-			kind, err = decodeItem(item, &w.item, &w.rec)
+			kind, err = decodeItem(item, &w.item, rec)
 		}
 		switch {
 		case err != nil:
@@ -312,7 +314,7 @@ func (w *worker) decode(body io.Reader, stat *Stat) error {
 			stat.Invalid++
 			continue
 		}
-		if w.record(&w.rec) {
+		if w.record(rec) {
 			stat.Processed++
 		} else {
 			stat.Skipped++

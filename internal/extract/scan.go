@@ -29,7 +29,7 @@ type scanner struct {
 
 	// fast, when set, receives records decoded by the one-pass fast path
 	// (decode_fast.go); decoded says the last item was.
-	fast    *rawRecord
+	fast    *fastRec
 	decoded bool
 }
 
