@@ -245,7 +245,7 @@ func buildBins(b *testing.B) benchBins {
 	b.Helper()
 	gotool, err := exec.LookPath("go")
 	if err != nil {
-		gotool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		b.Fatalf("building the binaries to measure: %v", err)
 	}
 	dir := b.TempDir()
 	bins := benchBins{cci: filepath.Join(dir, "cci"), launcher: filepath.Join(dir, "ccibench")}
