@@ -534,41 +534,38 @@ func number(b []byte, i int) (int, fastStatus) {
 	if i >= len(b) {
 		return 0, fastMore
 	}
+	var st fastStatus
 	if b[i] == '.' {
-		i++
-		if i >= len(b) {
-			return 0, fastMore
-		}
-		if !isDigit(b[i]) {
-			return 0, fastSlow
-		}
-		for i < len(b) && isDigit(b[i]) {
-			i++
-		}
-		if i >= len(b) {
-			return 0, fastMore
+		if i, st = digitRun(b, i+1); st != fastOK {
+			return 0, st
 		}
 	}
 	if b[i] == 'e' || b[i] == 'E' {
 		i++
-		if i >= len(b) {
-			return 0, fastMore
-		}
-		if b[i] == '+' || b[i] == '-' {
-			i++
-			if i >= len(b) {
-				return 0, fastMore
-			}
-		}
-		if !isDigit(b[i]) {
-			return 0, fastSlow
-		}
-		for i < len(b) && isDigit(b[i]) {
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
-		if i >= len(b) {
-			return 0, fastMore
+		if i, st = digitRun(b, i); st != fastOK {
+			return 0, st
 		}
+	}
+	return i, fastOK
+}
+
+// digitRun steps over the digits of a fraction or exponent at b[i]: at
+// least one, and (numbers never end an item) more input after them.
+func digitRun(b []byte, i int) (int, fastStatus) {
+	if i >= len(b) {
+		return 0, fastMore
+	}
+	if !isDigit(b[i]) {
+		return 0, fastSlow
+	}
+	for i < len(b) && isDigit(b[i]) {
+		i++
+	}
+	if i >= len(b) {
+		return 0, fastMore
 	}
 	return i, fastOK
 }
