@@ -19,11 +19,11 @@ import (
 const benchS3Latency = 20 * time.Millisecond
 
 // BenchmarkS3Extract extracts the benchmark trail (CCI_BENCH_RECORDS
-// records, 100,000 by default) from local disk and from versitygw behind a
+// records, 200,000 by default: the trail of BenchmarkExtract) from local disk and from versitygw behind a
 // proxy adding benchS3Latency to each request, and prints objects/s and
 // MB/s (compressed) of both. It skips without versitygw.
 func BenchmarkS3Extract(b *testing.B) {
-	n := 100_000
+	n := 200_000
 	if v := os.Getenv("CCI_BENCH_RECORDS"); v != "" {
 		var err error
 		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
