@@ -6,18 +6,15 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/cloud-credentials-insights/cci/internal/jsonout"
 )
 
 // printReport writes the report to w in format.
 func printReport(w io.Writer, format string, rep *Report) error {
 	switch format {
 	case FormatJSON:
-		data, err := marshal(rep)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(data)
-		return err
+		return jsonout.Encode(w, rep)
 	case FormatMarkdown:
 		bw := bufio.NewWriter(w)
 		writeMarkdown(bw, rep)

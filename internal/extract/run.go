@@ -1,10 +1,7 @@
 package extract
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
+	"github.com/cloud-credentials-insights/cci/internal/jsonout"
 )
 
 // Output file names, kept from the legacy tool.
@@ -145,119 +143,11 @@ func (r *runner) write() (*Summary, error) {
 		statuses = []FileStatus{}
 	}
 	for name, v := range map[string]any{EventsFile: ids, FileStatusFile: statuses, SummaryFile: sum} {
-		if err := writeJSON(filepath.Join(r.opts.Output, name), v); err != nil {
+		if err := jsonout.WriteFile(filepath.Join(r.opts.Output, name), v); err != nil {
 			return nil, err
 		}
 	}
 	return sum, nil
-}
-
-// writeJSON writes v as indented JSON, atomically: a reader sees the old
-// file or the new one, never half of one. Lists and maps of entries are
-// encoded one entry at a time, straight into the file, so a large output is
-// never held in memory whole; the bytes are those of one indented Encode.
-func writeJSON(path string, v any) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(tmp, 64<<10)
-	switch v := v.(type) {
-	case []FileStatus:
-		err = encodeList(w, v)
-	case map[string]*Identity:
-		err = encodeMap(w, v)
-	default:
-		err = encodeIndented(w, "", v)
-		if err == nil {
-			err = w.WriteByte('\n')
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
-}
-
-// encodeIndented writes v indented by two spaces at the given prefix,
-// without HTML escaping and without a trailing newline.
-func encodeIndented(w *bufio.Writer, prefix string, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent(prefix, "  ")
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	_, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-	return err
-}
-
-func encodeList[T any](w *bufio.Writer, list []T) error {
-	if len(list) == 0 {
-		_, err := w.WriteString("[]\n")
-		return err
-	}
-	w.WriteString("[\n")
-	for i, e := range list {
-		w.WriteString("  ")
-		if err := encodeIndented(w, "  ", e); err != nil {
-			return err
-		}
-		if i < len(list)-1 {
-			w.WriteByte(',')
-		}
-		w.WriteByte('\n')
-	}
-	_, err := w.WriteString("]\n")
-	return err
-}
-
-func encodeMap[T any](w *bufio.Writer, m map[string]T) error {
-	if len(m) == 0 {
-		_, err := w.WriteString("{}\n")
-		return err
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	w.WriteString("{\n")
-	for i, k := range keys {
-		w.WriteString("  ")
-		if err := encodeIndented(w, "", k); err != nil {
-			return err
-		}
-		w.WriteString(": ")
-		if err := encodeIndented(w, "  ", m[k]); err != nil {
-			return err
-		}
-		if i < len(keys)-1 {
-			w.WriteByte(',')
-		}
-		w.WriteByte('\n')
-	}
-	_, err := w.WriteString("}\n")
-	return err
 }
 
 func (r *runner) printSummary(w io.Writer, s *Summary, took time.Duration) {

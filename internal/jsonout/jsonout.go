@@ -1,0 +1,142 @@
+// Package jsonout writes cci's JSON outputs: indented by two spaces, map
+// keys sorted, no HTML escaping, a trailing newline, and files replaced
+// atomically. Top-level lists and string-keyed maps are encoded one entry at
+// a time, so a large output is never held in memory whole; the bytes are
+// those json.Encoder with SetIndent("", "  ") would write.
+package jsonout
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+)
+
+// Encode writes v to w.
+func Encode(w io.Writer, v any) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := encode(bw, v); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// WriteFile writes v to path atomically: a reader sees the old file or the
+// new one, never half of one.
+func WriteFile(path string, v any) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := Encode(tmp, v); err != nil {
+		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+var marshalerType = reflect.TypeFor[json.Marshaler]()
+
+func encode(w *bufio.Writer, v any) error {
+	var scratch bytes.Buffer
+	if !streamable(reflect.ValueOf(v)) {
+		if err := indented(w, &scratch, "", v); err != nil {
+			return err
+		}
+		return w.WriteByte('\n')
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Len() == 0 {
+		if rv.Kind() == reflect.Slice {
+			_, err := w.WriteString("[]\n")
+			return err
+		}
+		_, err := w.WriteString("{}\n")
+		return err
+	}
+	if rv.Kind() == reflect.Slice {
+		w.WriteString("[\n")
+		for i := range rv.Len() {
+			w.WriteString("  ")
+			// Slice elements are addressable, so encoding/json sees them
+			// through a pointer too; taking it avoids a copy per entry.
+			if err := indented(w, &scratch, "  ", rv.Index(i).Addr().Interface()); err != nil {
+				return err
+			}
+			endEntry(w, i, rv.Len())
+		}
+		_, err := w.WriteString("]\n")
+		return err
+	}
+	keys := rv.MapKeys()
+	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+	w.WriteString("{\n")
+	for i, k := range keys {
+		w.WriteString("  ")
+		if err := indented(w, &scratch, "", k.String()); err != nil {
+			return err
+		}
+		w.WriteString(": ")
+		if err := indented(w, &scratch, "  ", rv.MapIndex(k).Interface()); err != nil {
+			return err
+		}
+		endEntry(w, i, len(keys))
+	}
+	_, err := w.WriteString("}\n")
+	return err
+}
+
+// streamable reports whether v is a non-nil list or string-keyed map that
+// encodes entry by entry ([]byte is a base64 string, a Marshaler its own).
+func streamable(v reflect.Value) bool {
+	if !v.IsValid() || v.Type().Implements(marshalerType) {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Slice:
+		return !v.IsNil() && v.Type().Elem().Kind() != reflect.Uint8
+	case reflect.Map:
+		return !v.IsNil() && v.Type().Key().Kind() == reflect.String
+	}
+	return false
+}
+
+func endEntry(w *bufio.Writer, i, n int) {
+	if i < n-1 {
+		w.WriteByte(',')
+	}
+	w.WriteByte('\n')
+}
+
+// indented writes v as json.Encoder would inside a document indented at
+// prefix, without the trailing newline. buf is scratch space, reused.
+func indented(w *bufio.Writer, buf *bytes.Buffer, prefix string, v any) error {
+	buf.Reset()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	return err
+}

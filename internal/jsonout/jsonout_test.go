@@ -1,0 +1,93 @@
+package jsonout
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+type entry struct {
+	Name  string            `json:"name"`
+	Tags  []string          `json:"tags,omitempty"`
+	Attrs map[string]string `json:"attrs,omitempty"`
+	HTML  string            `json:"html"`
+}
+
+type custom struct{}
+
+func (custom) MarshalJSON() ([]byte, error) { return []byte(`{"b":1,"a":[1,2]}`), nil }
+
+type ptrMarshaler struct{ N int }
+
+func (p *ptrMarshaler) MarshalJSON() ([]byte, error) { return []byte(`"custom"`), nil }
+
+// Encode must write exactly what an indented json.Encoder writes, whether
+// it streams the value or not.
+func TestEncodeMatchesEncoder(t *testing.T) {
+	cases := map[string]any{
+		"slice":       []entry{{Name: "a", Tags: []string{"x", "y"}, HTML: "<&>"}, {Name: "b", Attrs: map[string]string{"z": "1", "a": "2"}}},
+		"empty slice": []entry{},
+		"nil slice":   []entry(nil),
+		"map":         map[string]*entry{"zeta": {Name: "z"}, "alpha": {Name: "a", HTML: "a&b"}, "\u00e9": nil},
+		"empty map":   map[string]int{},
+		"nil map":     map[string]int(nil),
+		"int map":     map[int]string{2: "b", 10: "a"},
+		"struct":      entry{Name: "s"},
+		"marshaler":   custom{},
+		"nested":      map[string][]map[string]int{"k": {{"b": 2, "a": 1}}},
+		"nil":         nil,
+		"bytes":       []byte("hi"),
+		"ptr methods": []ptrMarshaler{{1}, {2}},
+		"map of ptr":  map[string]ptrMarshaler{"a": {1}},
+	}
+	for name, v := range cases {
+		t.Run(name, func(t *testing.T) {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(v); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := Encode(&got, v); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
+			}
+		})
+	}
+}
+
+func TestWriteFileReplacesAtomically(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.json")
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(path, []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || string(b) != "[\n  1\n]\n" {
+		t.Errorf("file = %q, %v", b, err)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o644 {
+		t.Errorf("mode = %v", st.Mode())
+	}
+	if err := WriteFile(path, func() {}); err == nil {
+		t.Error("unencodable value: no error")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "[\n  1\n]\n" {
+		t.Errorf("failed write changed the file: %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("temporary files left: %v", ents)
+	}
+	if err := WriteFile(filepath.Join(dir, "missing", "x.json"), 1); err == nil {
+		t.Error("no error for a missing directory")
+	}
+}
