@@ -187,10 +187,7 @@ func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
 	if typ == typeWebIdentity || typ == typeSAMLUser {
 		arn = r.RequestParameters.RoleArn
 	}
-	account := r.RecipientAccountID
-	if account == "" {
-		account = r.UserIdentity.AccountID
-	}
+	account := r.account()
 	data := r.EventCategory == "Data"
 	// Error messages name sessions and resources: what the shape needs of
 	// one is the denial it describes, parsed per refused record (few).

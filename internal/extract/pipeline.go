@@ -383,10 +383,7 @@ func (w *worker) record(r *rawRecord) bool {
 	if len(o.Regions) > 0 && !slices.Contains(o.Regions, r.AWSRegion) {
 		return false
 	}
-	account := r.RecipientAccountID
-	if account == "" {
-		account = r.UserIdentity.AccountID
-	}
+	account := r.account()
 	if len(o.Accounts) > 0 && !slices.Contains(o.Accounts, account) {
 		return false
 	}

@@ -33,6 +33,16 @@ type rawRecord struct {
 	} `json:"requestParameters"`
 }
 
+// account is the account a record belongs to: the recipient, else the
+// caller's (older records lack recipientAccountId). The --account filter and
+// the identities' accounts both use it.
+func (r *rawRecord) account() string {
+	if r.RecipientAccountID != "" {
+		return r.RecipientAccountID
+	}
+	return r.UserIdentity.AccountID
+}
+
 type userIdentity struct {
 	Type           string `json:"type"`
 	PrincipalID    string `json:"principalId"`
