@@ -97,28 +97,3 @@ func (s *stdinSource) Open(context.Context, Object) (io.ReadCloser, error) {
 	}
 	return io.NopCloser(s.r), nil
 }
-
-// memSource serves objects from memory; tests and benchmarks use it.
-type memSource struct {
-	objects map[string][]byte
-}
-
-func (s *memSource) List(_ context.Context, opts ListOptions, fn func(Object) error) error {
-	for name, b := range s.objects {
-		if !InWindow(name, opts) {
-			continue
-		}
-		if err := fn(Object{Name: name, Size: int64(len(b))}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *memSource) Open(_ context.Context, obj Object) (io.ReadCloser, error) {
-	b, ok := s.objects[obj.Name]
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	return io.NopCloser(bytesReader(b)), nil
-}

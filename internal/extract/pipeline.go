@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,8 +16,6 @@ import (
 
 	"github.com/cloud-credentials-insights/cci/internal/policy"
 )
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // remote is implemented by sources whose objects are latency-bound (S3):
 // the pipeline runs more workers than cores for them.

@@ -129,6 +129,3 @@ func lower(c byte) byte {
 	}
 	return c
 }
-
-// Actions returns the number of canonical IAM actions known.
-func Actions() int { return len(canonicalActions) }
