@@ -47,9 +47,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if errors.As(err, &ce) && code == exit.Runtime {
 			code = ce.ExitCode()
 		}
-		if code == exit.Runtime && isUsageError(err) {
-			code = exit.Usage
-		}
 		fmt.Fprintf(stderr, "cci: error: %v\n", err)
 		if errors.Is(ctx.Err(), context.Canceled) {
 			fmt.Fprintln(stderr, "cci: hint: interrupted; outputs of this run were not written")
@@ -57,17 +54,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return &exit.Error{Code: code, Err: err}
 	}
 	return nil
-}
-
-// isUsageError recognises urfave/cli's own complaints about flags.
-func isUsageError(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"flag provided but not defined", "Required flag", "invalid value", "flag needs an argument", "No help topic", "unknown command"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
