@@ -4,7 +4,7 @@ GO       ?= go
 PKGS     := ./...
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS  := -X main.version=$(VERSION)
-FUZZTIME ?= 10s
+FUZZTIME ?= 100000x
 SHARED   ?= ../shared
 
 .PHONY: all build test test-integration lint bench bench-large fuzz fuzz-smoke golden generate sample tidy-check ci
@@ -41,12 +41,13 @@ bench:
 bench-large:
 	CCI_BENCH_RECORDS=200000,1000000,5000000 $(GO) test -run '^$$' -bench '^BenchmarkExtract$$' -benchmem -benchtime 1x -count 1 -timeout 2h ./internal/extract/
 
-# A short run of every fuzz target; `make fuzz FUZZTIME=10m` for real work.
+# Every fuzz target for FUZZTIME executions (a count: see scripts/fuzz.sh);
+# `make fuzz FUZZTIME=10000000x` or FUZZTIME=10m for real work.
 fuzz:
 	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 fuzz-smoke:
-	FUZZTIME=3s scripts/fuzz.sh
+	FUZZTIME=5000x scripts/fuzz.sh
 
 # Regenerate golden files after a deliberate output change; review the diff.
 golden:
