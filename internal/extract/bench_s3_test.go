@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -60,16 +61,22 @@ func BenchmarkS3Extract(b *testing.B) {
 
 	var local time.Duration
 	run := func(b *testing.B, opts Options) time.Duration {
-		var total time.Duration
+		var total, self, server time.Duration
 		for b.Loop() {
 			opts.Output = b.TempDir()
+			self0, server0 := processCPU(), serverCPU(b, srv)
 			start := time.Now()
 			if err := Run(context.Background(), opts, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
 				b.Fatal(err)
 			}
 			total = time.Since(start) // the last iteration's; -benchtime 1x makes it the only one
+			self, server = processCPU()-self0, serverCPU(b, srv)-server0
 		}
 		report(b, objects, size, total)
+		// The benchmark process holds cci and the latency proxy; versitygw
+		// is a process of its own on the same cores.
+		b.Logf("CPU: cci+proxy %.2fs, versitygw %.2fs, together %.2f of %d cores over the run",
+			self.Seconds(), server.Seconds(), (self+server).Seconds()/total.Seconds(), runtime.NumCPU())
 		return total
 	}
 	b.Run("local", func(b *testing.B) {
@@ -87,6 +94,14 @@ func BenchmarkS3Extract(b *testing.B) {
 				stats.Records, benchS3Latency, remote.Seconds()/local.Seconds())
 		}
 	})
+}
+
+func serverCPU(b *testing.B, srv *s3test.Server) time.Duration {
+	d, err := srv.CPUTime()
+	if err != nil {
+		b.Logf("no server CPU figure: %v", err)
+	}
+	return d
 }
 
 func report(b *testing.B, objects int, size int64, d time.Duration) {
