@@ -18,7 +18,7 @@ import (
 )
 
 // remote is implemented by sources whose objects are latency-bound (S3):
-// the pipeline runs more workers than cores for them.
+// the pipeline opens them ahead of the workers (see pass).
 type remote interface{ Remote() bool }
 
 // task is one object of one source.
@@ -102,16 +102,23 @@ func principalFilter(names, prefixes []string) func(string) bool {
 }
 
 // pass lists every source and processes the objects not seen before.
+//
+// Objects are decoded by opts.Jobs workers, one per core by default. For
+// remote sources, where opening an object costs a round trip, up to
+// opts.S3Concurrency fetchers open objects ahead of the workers and hand
+// over the open bodies: the round trips overlap each other and the
+// decoding, while the decoding itself stays on as many workers as there
+// are cores, each with its own warm caches.
 func (r *runner) pass(ctx context.Context) error {
-	workers := r.opts.Jobs
+	fetchers := 0
 	for _, s := range r.sources {
 		if rs, ok := s.(remote); ok && rs.Remote() {
-			workers = max(workers, r.opts.S3Concurrency)
+			fetchers = r.opts.S3Concurrency
 		}
 	}
 	outer := ctx
 	g, ctx := errgroup.WithContext(ctx)
-	tasks := make(chan task, workers)
+	tasks := make(chan task, max(r.opts.Jobs, fetchers))
 	var listers sync.WaitGroup
 	for _, src := range r.sources {
 		listers.Add(1)
@@ -139,22 +146,66 @@ func (r *runner) pass(ctx context.Context) error {
 		listers.Wait()
 		close(tasks)
 	}()
-	aggs := make([]*aggregate, workers)
-	for i := range workers {
+
+	// next hands a worker its next object, opened. Without fetchers the
+	// worker opens it itself.
+	next := func() (opened, bool) {
+		t, ok := <-tasks
+		if !ok || ctx.Err() != nil {
+			return opened{task: t}, ok
+		}
+		return openTask(ctx, t), true
+	}
+	if fetchers > 0 {
+		ready := make(chan opened) // unbuffered: at most one open body per fetcher
+		var fetching sync.WaitGroup
+		for range fetchers {
+			fetching.Add(1)
+			go func() {
+				defer fetching.Done()
+				for t := range tasks {
+					if ctx.Err() != nil {
+						continue // drain so the listers can finish
+					}
+					o := openTask(ctx, t)
+					select {
+					case ready <- o:
+					case <-ctx.Done():
+						o.close()
+					}
+				}
+			}()
+		}
+		go func() {
+			fetching.Wait()
+			close(ready)
+		}()
+		next = func() (opened, bool) {
+			o, ok := <-ready
+			return o, ok
+		}
+	}
+
+	aggs := make([]*aggregate, r.opts.Jobs)
+	for i := range r.opts.Jobs {
 		w := r.newWorker()
 		aggs[i] = w.agg
 		g.Go(func() error {
-			for t := range tasks {
-				if err := ctx.Err(); err != nil {
-					continue // drain so the listers can finish
+			for {
+				o, ok := next()
+				if !ok {
+					return nil
 				}
-				st := w.process(ctx, t)
+				if ctx.Err() != nil {
+					o.close()
+					continue // drain so the listers and fetchers can finish
+				}
+				st := w.process(o)
 				r.mu.Lock()
 				r.statuses = append(r.statuses, st)
 				r.mu.Unlock()
 				r.counters.ObjectsDone.Add(1)
 			}
-			return nil
 		})
 	}
 	err := g.Wait()
@@ -165,6 +216,36 @@ func (r *runner) pass(ctx context.Context) error {
 		err = outer.Err()
 	}
 	return err
+}
+
+// opened is a task whose object has been opened, or failed to open.
+// Digests are not opened at all.
+type opened struct {
+	task
+	body io.ReadCloser
+	err  error
+}
+
+func (o opened) close() {
+	if o.body != nil {
+		_ = o.body.Close()
+	}
+}
+
+// openTask opens t's object. A panic in a source is a bug; it is reported
+// as the object's error rather than taking the run down.
+func openTask(ctx context.Context, t task) (o opened) {
+	o.task = t
+	if isDigestName(t.obj.Name) {
+		return o
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			o.body, o.err = nil, fmt.Errorf("internal error: %v", p)
+		}
+	}()
+	o.body, o.err = t.src.Open(ctx, t.obj)
+	return o
 }
 
 func (r *runner) newWorker() *worker {
@@ -180,9 +261,10 @@ func isDigestName(name string) bool {
 // process reads one object into the worker's aggregate and says how it
 // went. It never panics on input: a panic in decoding is a bug, reported
 // as an object error so that one bad object cannot take the run down.
-func (w *worker) process(ctx context.Context, t task) (st FileStatus) {
-	st = FileStatus{File: t.obj.Name, CloudProvider: "AWS", Result: ResultSuccess}
-	if isDigestName(t.obj.Name) {
+func (w *worker) process(o opened) (st FileStatus) {
+	st = FileStatus{File: o.obj.Name, CloudProvider: "AWS", Result: ResultSuccess}
+	defer o.close()
+	if isDigestName(o.obj.Name) {
 		st.Result, st.Error = ResultSkipped, errDigest.Error()
 		return st
 	}
@@ -191,13 +273,11 @@ func (w *worker) process(ctx context.Context, t task) (st FileStatus) {
 			st.Result, st.Error = ResultError, fmt.Sprintf("internal error while decoding: %v", p)
 		}
 	}()
-	body, err := t.src.Open(ctx, t.obj)
-	if err != nil {
-		st.Result, st.Error = ResultError, fmt.Sprintf("opening: %v", err)
+	if o.err != nil {
+		st.Result, st.Error = ResultError, fmt.Sprintf("opening: %v", o.err)
 		return st
 	}
-	defer body.Close()
-	err = w.decode(body, &st.Stat)
+	err := w.decode(o.body, &st.Stat)
 	switch {
 	case errors.Is(err, errNotJSON):
 		st.Result, st.Error = ResultSkipped, "not CloudTrail: not JSON"

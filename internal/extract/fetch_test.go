@@ -1,0 +1,182 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// remoteMem is a memSource that says it is remote and counts what the
+// pipeline does with its objects. The first `barrier` opens wait for one
+// another: they return only once that many are in progress at the same
+// time, so a pipeline that opened objects one worker at a time would never
+// get past them. cancelAt cancels the run when that many opens began.
+type remoteMem struct {
+	memSource
+	barrier  int
+	cancelAt int64
+	cancel   context.CancelFunc
+
+	mu       sync.Mutex
+	waiting  int
+	released chan struct{}
+
+	opens, closes       atomic.Int64
+	live, maxLive       atomic.Int64 // bodies open and not closed
+	reading, maxReading atomic.Int64 // bodies read from and not closed
+}
+
+func raise(max *atomic.Int64, v int64) {
+	for m := max.Load(); v > m && !max.CompareAndSwap(m, v); m = max.Load() {
+	}
+}
+
+func (s *remoteMem) Remote() bool { return true }
+
+func (s *remoteMem) Open(ctx context.Context, obj Object) (io.ReadCloser, error) {
+	n := s.opens.Add(1)
+	if s.cancelAt > 0 && n == s.cancelAt {
+		s.cancel()
+	}
+	if n <= int64(s.barrier) {
+		s.mu.Lock()
+		s.waiting++
+		if s.waiting == s.barrier {
+			close(s.released)
+		}
+		s.mu.Unlock()
+		select {
+		case <-s.released:
+		case <-time.After(10 * time.Second):
+			return nil, fmt.Errorf("only %d of %d opens ever ran at once", s.waiting, s.barrier)
+		}
+	}
+	body, err := s.memSource.Open(ctx, obj)
+	if err != nil {
+		s.closes.Add(1)
+		return nil, err
+	}
+	raise(&s.maxLive, s.live.Add(1))
+	return &countedBody{ReadCloser: body, s: s}, nil
+}
+
+type countedBody struct {
+	io.ReadCloser
+	s       *remoteMem
+	once    sync.Once
+	started bool
+}
+
+func (b *countedBody) Read(p []byte) (int, error) {
+	if !b.started {
+		b.started = true
+		raise(&b.s.maxReading, b.s.reading.Add(1))
+	}
+	return b.ReadCloser.Read(p)
+}
+
+func (b *countedBody) Close() error {
+	b.once.Do(func() {
+		b.s.live.Add(-1)
+		b.s.closes.Add(1)
+		if b.started {
+			b.s.reading.Add(-1)
+		}
+	})
+	return b.ReadCloser.Close()
+}
+
+func fetchObjects(t *testing.T, n int) map[string][]byte {
+	objects := map[string][]byte{}
+	for i := range n {
+		r := rec(map[string]any{"userIdentity": iamUser(fmt.Sprintf("user-%d", i%3)),
+			"eventName": []string{"DescribeInstances", "CreateTags"}[i%2]})
+		objects[fmt.Sprintf("s3://b/AWSLogs/123456789012/CloudTrail/us-east-1/2024/09/20/o%02d.json.gz", i)] = gz(t, records(t, r, r))
+	}
+	return objects
+}
+
+// readOutput returns the files a run wrote.
+func readOutput(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, name := range []string{"events.json", "file_status.json"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = b
+	}
+	return out
+}
+
+func TestRemoteObjectsOpenedAhead(t *testing.T) {
+	objects := fetchObjects(t, 40)
+	tests := []struct {
+		name              string
+		jobs, concurrency int
+	}{
+		{"one worker, four fetchers", 1, 4},
+		{"two workers, eight fetchers", 2, 8},
+		{"fetchers fewer than workers", 3, 2},
+	}
+	var want map[string][]byte
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := &remoteMem{memSource: memSource{objects: objects}, barrier: tt.concurrency, released: make(chan struct{})}
+			out := t.TempDir()
+			r := newRunner(Options{Jobs: tt.jobs, S3Concurrency: tt.concurrency, MaxRecordBytes: DefaultMaxRecordBytes, Output: out}, []Source{src})
+			if err := r.pass(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.write(); err != nil {
+				t.Fatal(err)
+			}
+			if got := src.opens.Load(); got != int64(len(objects)) {
+				t.Errorf("opened %d objects, want %d", got, len(objects))
+			}
+			if o, c := src.opens.Load(), src.closes.Load(); o != c {
+				t.Errorf("%d bodies opened, %d closed", o, c)
+			}
+			// Each fetcher holds at most one open body it has not handed
+			// over, and each worker decodes one.
+			if max := src.maxLive.Load(); max > int64(tt.jobs+tt.concurrency) {
+				t.Errorf("%d bodies open at once, want at most %d", max, tt.jobs+tt.concurrency)
+			}
+			// Decoding stays on the workers, however many fetchers there are.
+			if max := src.maxReading.Load(); max > int64(tt.jobs) {
+				t.Errorf("%d bodies decoded at once, want at most %d (the workers)", max, tt.jobs)
+			}
+			got := readOutput(t, out)
+			if want == nil {
+				want = got
+				return
+			}
+			for name, b := range got {
+				if !bytes.Equal(b, want[name]) {
+					t.Errorf("%s differs from the first run's", name)
+				}
+			}
+		})
+	}
+}
+
+func TestRemoteCancelClosesEveryBody(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	src := &remoteMem{memSource: memSource{objects: fetchObjects(t, 40)}, cancelAt: 10, cancel: cancel}
+	r := newRunner(Options{Jobs: 2, S3Concurrency: 6, MaxRecordBytes: DefaultMaxRecordBytes, Output: t.TempDir()}, []Source{src})
+	if err := r.pass(ctx); err == nil {
+		t.Fatal("pass after cancel: no error")
+	}
+	if o, c := src.opens.Load(), src.closes.Load(); o != c || o < 10 {
+		t.Errorf("%d bodies opened, %d closed; want equal and at least 10", o, c)
+	}
+}
