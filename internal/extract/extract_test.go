@@ -296,6 +296,11 @@ func TestBadInput(t *testing.T) {
 	for i := 20; i < len(corrupt)-10; i += 7 {
 		corrupt[i] ^= 0x5a
 	}
+	// The gzip trailer: CRC32 of the content, then its length.
+	badCRC := append([]byte(nil), good...)
+	badCRC[len(badCRC)-8] ^= 1
+	badSize := append([]byte(nil), good...)
+	badSize[len(badSize)-4] ^= 1
 	invalidUTF8 := bytes.Replace(records(t, rec(map[string]any{"userIdentity": iamUser("bob-MARK")})), []byte("MARK"), []byte{0xff, 0xfe}, 1)
 	tests := []struct {
 		name      string
@@ -308,6 +313,8 @@ func TestBadInput(t *testing.T) {
 		{"truncated.json.gz", good[:len(good)/2], ResultError, "truncated", 0, 0},
 		{"truncated-after-records.json.gz", gz(t, records(t, rec(nil), rec(nil), rec(nil)))[:0], ResultSkipped, "no records", 0, 0},
 		{"corrupt.json.gz", corrupt, ResultError, "", 0, 0},
+		{"bad-crc.json.gz", badCRC, ResultError, "checksum", 2, 0},
+		{"bad-size.json.gz", badSize, ResultError, "checksum", 2, 0},
 		{"invalid.json", []byte(`{"Records":[` + string(mustJSON(t, rec(nil))) + `, {"eventName": "X",, ]}`), ResultError, "invalid JSON", 1, 1},
 		{"wrong-shape.json", []byte(`{"Records":[1, "x", null, {"foo": "bar"}, ` + string(mustJSON(t, rec(nil))) + `]}`), ResultPartial, "4 of 5 records invalid", 1, 4},
 		{"bad-field-types.json", []byte(`{"Records":[{"eventName": 5, "eventSource": {}}, ` + string(mustJSON(t, rec(map[string]any{"requestParameters": map[string]any{"userName": 7}}))) + `]}`), ResultPartial, "1 of 2", 1, 1},
