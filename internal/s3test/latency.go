@@ -122,4 +122,3 @@ func (p *LatencyProxy) close() {
 	p.mu.Unlock()
 	p.wg.Wait()
 }
-
