@@ -38,7 +38,7 @@ func extractCommand() *cli.Command {
 			&cli.DurationFlag{Name: "wait-interval", Usage: "time between listings while waiting (default 2m)", EnvVars: env("WAIT_INTERVAL")},
 			&cli.BoolFlag{Name: "wait-strict", Usage: "exit 5 instead of 0 when the wait times out", EnvVars: env("WAIT_STRICT")},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no summary or progress on stderr", EnvVars: env("QUIET")},
-			&cli.BoolFlag{Name: "progress", Usage: "print progress on stderr even when it is not a terminal", EnvVars: env("PROGRESS")},
+			&cli.BoolFlag{Name: "progress", Usage: "print progress on stderr even when it is not a terminal (a line every 10s)", EnvVars: env("PROGRESS")},
 		},
 		Action: func(c *cli.Context) error {
 			opts, err := extractOptions(c)

@@ -9,8 +9,13 @@ import (
 	"time"
 )
 
-// progressInterval is how often the progress line is refreshed.
-const progressInterval = 500 * time.Millisecond
+// progressInterval is how often the progress line is refreshed on a
+// terminal; progressLogInterval how often a line is added to a log (stderr
+// is no terminal, --progress).
+const (
+	progressInterval    = 500 * time.Millisecond
+	progressLogInterval = 10 * time.Second
+)
 
 // progressSnapshot is one reading of the counters.
 type progressSnapshot struct {
@@ -26,16 +31,22 @@ func (c *counters) snapshot() progressSnapshot {
 	}
 }
 
-// startProgress prints a single line to w, rewritten in place with "\r"
-// every progressInterval, until ctx is done or stop is called. stop waits
-// for the printer and blanks the line, so that what is written next starts
-// on a clean line; it may be called more than once.
-func startProgress(ctx context.Context, w io.Writer, c *counters, start time.Time) (stop func()) {
+// startProgress reports progress on w until ctx is done or stop is called.
+// On a terminal (inPlace) it prints a single line, rewritten with "\r"
+// every interval; stop blanks it, so that what is written next starts on
+// a clean line. Otherwise (a CI log) it adds a whole line every interval
+// and nothing at stop. stop waits for the printer and may be called more
+// than once.
+func startProgress(ctx context.Context, w io.Writer, c *counters, start time.Time, inPlace bool, interval time.Duration) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	width := 0
 	draw := func() {
 		line := formatProgress(c.snapshot(), time.Since(start))
+		if !inPlace {
+			fmt.Fprintln(w, line)
+			return
+		}
 		// Pad over the tail of a longer previous line.
 		pad := max(width-len(line), 0)
 		fmt.Fprintf(w, "\r%s%s", line, strings.Repeat(" ", pad))
@@ -43,9 +54,11 @@ func startProgress(ctx context.Context, w io.Writer, c *counters, start time.Tim
 	}
 	go func() {
 		defer close(done)
-		t := time.NewTicker(progressInterval)
+		t := time.NewTicker(interval)
 		defer t.Stop()
-		draw()
+		if inPlace {
+			draw()
+		}
 		for {
 			select {
 			case <-ctx.Done():

@@ -54,7 +54,7 @@ func TestStartProgress(t *testing.T) {
 	c.ObjectsListed.Add(3)
 	c.ObjectsDone.Add(1)
 	var out lockedBuffer
-	stop := startProgress(context.Background(), &out, &c, time.Now())
+	stop := startProgress(context.Background(), &out, &c, time.Now(), true, progressInterval)
 	stop()
 	stop() // idempotent
 	got := out.String()
@@ -75,10 +75,38 @@ func TestStartProgressStopsWithContext(t *testing.T) {
 	var c counters
 	var out lockedBuffer
 	ctx, cancel := context.WithCancel(context.Background())
-	stop := startProgress(ctx, &out, &c, time.Now())
+	stop := startProgress(ctx, &out, &c, time.Now(), true, progressInterval)
 	cancel()
 	stop() // returns once the printer has seen ctx end
 	if !strings.HasPrefix(out.String(), "\rcci: 0/0 objects") {
 		t.Errorf("got %q", out.String())
+	}
+}
+
+// In a log (stderr is no terminal), progress is whole lines, one per
+// interval, and nothing is rewritten or blanked.
+func TestStartProgressLog(t *testing.T) {
+	var c counters
+	c.ObjectsListed.Add(4)
+	c.ObjectsDone.Add(2)
+	var out lockedBuffer
+	stop := startProgress(context.Background(), &out, &c, time.Now(), false, 20*time.Millisecond)
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(out.String(), "\n") < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	got := out.String()
+	if strings.Contains(got, "\r") {
+		t.Errorf("carriage return in log output: %q", got)
+	}
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	if len(lines) < 2 || !strings.HasSuffix(got, "\n") {
+		t.Fatalf("want at least two whole lines, got %q", got)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "cci: 2/4 objects") {
+			t.Errorf("line %q", l)
+		}
 	}
 }

@@ -44,8 +44,12 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 	r := newRunner(opts, sources)
 	start := time.Now()
 	stopProgress := func() {}
-	if !opts.Quiet && (opts.Progress || isTerminal(stderr)) {
-		stopProgress = startProgress(ctx, stderr, &r.counters, start)
+	if tty := isTerminal(stderr); !opts.Quiet && (opts.Progress || tty) {
+		interval := progressInterval
+		if !tty {
+			interval = progressLogInterval
+		}
+		stopProgress = startProgress(ctx, stderr, &r.counters, start, tty, interval)
 	}
 	err := r.pass(ctx)
 	if err == nil && !opts.WaitUntil.IsZero() {
