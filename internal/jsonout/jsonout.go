@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -28,7 +29,43 @@ func Encode(w io.Writer, v any) error {
 
 // WriteFile writes v to path atomically: a reader sees the old file or the
 // new one, never half of one.
-func WriteFile(path string, v any) (err error) {
+func WriteFile(path string, v any) error {
+	return writeAtomic(path, func(w io.Writer) error { return Encode(w, v) })
+}
+
+// WriteSeq writes the elements seq yields to path, atomically, as the list
+// WriteFile would write for a slice of them, one element at a time: the
+// list is never held in memory. An error from seq stops the writing, and
+// path is left as it was.
+func WriteSeq[T any](path string, seq iter.Seq2[*T, error]) error {
+	return writeAtomic(path, func(out io.Writer) error {
+		w := bufio.NewWriterSize(out, 64<<10)
+		var scratch bytes.Buffer
+		n := 0
+		for v, err := range seq {
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				w.WriteString("[\n  ")
+			} else {
+				w.WriteString(",\n  ")
+			}
+			if err := indented(w, &scratch, "  ", v); err != nil {
+				return err
+			}
+			n++
+		}
+		if n == 0 {
+			w.WriteString("[]\n")
+		} else {
+			w.WriteString("\n]\n")
+		}
+		return w.Flush()
+	})
+}
+
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
@@ -39,7 +76,7 @@ func WriteFile(path string, v any) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err := Encode(tmp, v); err != nil {
+	if err := write(tmp); err != nil {
 		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
 	}
 	if err := tmp.Chmod(0o644); err != nil {

@@ -3,8 +3,10 @@ package jsonout
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -90,4 +92,58 @@ func TestWriteFileReplacesAtomically(t *testing.T) {
 	if err := WriteFile(filepath.Join(dir, "missing", "x.json"), 1); err == nil {
 		t.Error("no error for a missing directory")
 	}
+}
+
+// WriteSeq writes exactly what WriteFile writes for the same elements as a
+// slice, and leaves the file alone when the sequence fails.
+func TestWriteSeqMatchesWriteFile(t *testing.T) {
+	lists := map[string][]entry{
+		"empty": {},
+		"one":   {{Name: "a", HTML: "<&>"}},
+		"three": {{Name: "a", Tags: []string{"x"}}, {Name: "b", Attrs: map[string]string{"z": "1", "a": "2"}}, {Name: "c"}},
+	}
+	for name, list := range lists {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := WriteFile(filepath.Join(dir, "want.json"), list); err != nil {
+				t.Fatal(err)
+			}
+			seq := func(yield func(*entry, error) bool) {
+				for i := range list {
+					if !yield(&list[i], nil) {
+						return
+					}
+				}
+			}
+			if err := WriteSeq(filepath.Join(dir, "got.json"), seq); err != nil {
+				t.Fatal(err)
+			}
+			want, _ := os.ReadFile(filepath.Join(dir, "want.json"))
+			got, _ := os.ReadFile(filepath.Join(dir, "got.json"))
+			if !bytes.Equal(got, want) {
+				t.Errorf("got\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+	t.Run("failing sequence", func(t *testing.T) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "out.json")
+		if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		seq := func(yield func(*entry, error) bool) {
+			if yield(&entry{Name: "a"}, nil) {
+				yield(nil, errors.New("disk on fire"))
+			}
+		}
+		if err := WriteSeq(path, seq); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+			t.Errorf("err = %v, want the sequence's error", err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != "old" {
+			t.Errorf("failed write changed the file: %q", b)
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+			t.Errorf("temporary files left: %v", ents)
+		}
+	})
 }
