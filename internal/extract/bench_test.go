@@ -37,7 +37,9 @@ import (
 //
 // CCI_BENCH_RECORDS sets the trail size (default 200,000); a comma list
 // ("200000,1000000") runs one sub-benchmark per size and compares their
-// peak RSS. No figure here is asserted: the numbers are for people.
+// peak RSS. CCI_BENCH_PER_OBJECT sets the records per object (default
+// 500); a small number makes a trail of many objects, as a busy account's
+// day is. No figure here is asserted: the numbers are for people.
 
 const defaultBenchRecords = 200_000
 
@@ -55,6 +57,18 @@ func benchSizes(b *testing.B) []int {
 		out = append(out, n)
 	}
 	return out
+}
+
+func benchPerObject(b *testing.B) int {
+	v := os.Getenv("CCI_BENCH_PER_OBJECT")
+	if v == "" {
+		return trailgen.BenchConfig(1).RecordsPerObject
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		b.Fatalf("CCI_BENCH_PER_OBJECT=%q: want a positive number", v)
+	}
+	return n
 }
 
 func benchReps(b *testing.B) int {
@@ -80,7 +94,9 @@ func generateTrail(b *testing.B, n int) *benchTrail {
 	b.Helper()
 	dir := b.TempDir()
 	start := time.Now()
-	st, err := trailgen.Write(context.Background(), dir, trailgen.BenchConfig(n))
+	cfg := trailgen.BenchConfig(n)
+	cfg.RecordsPerObject = benchPerObject(b)
+	st, err := trailgen.Write(context.Background(), dir, cfg)
 	if err != nil {
 		b.Fatalf("generating trail: %v", err)
 	}

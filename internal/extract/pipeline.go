@@ -35,10 +35,10 @@ type runner struct {
 	lo      ListOptions
 	keep    func(name string) bool
 
-	mu       sync.Mutex
-	seen     map[string]bool
-	statuses []FileStatus
-	total    *aggregate
+	mu     sync.Mutex
+	seen   *objectSet // nil when no object can be listed twice
+	status *statusLog
+	total  *aggregate
 
 	latest   atomic.Int64 // newest eventTime seen, unix seconds
 	counters counters
@@ -67,7 +67,7 @@ func newRunner(opts Options, sources []Source) *runner {
 	r := &runner{
 		opts:    opts,
 		sources: sources,
-		seen:    map[string]bool{},
+		status:  newStatusLog(opts.Output),
 		total:   newAggregate(),
 		lo: ListOptions{
 			Since: opts.Since, Until: opts.Until, DeliverySlack: opts.DeliverySlack,
@@ -75,6 +75,11 @@ func newRunner(opts Options, sources []Source) *runner {
 		},
 	}
 	r.keep = principalFilter(opts.PrincipalNames, opts.PrincipalPrefixes)
+	// A source lists each of its objects once. Several sources may overlap,
+	// and waiting lists them again: only then must names be remembered.
+	if len(sources) > 1 || !opts.WaitUntil.IsZero() {
+		r.seen = newObjectSet()
+	}
 	return r
 }
 
@@ -125,12 +130,13 @@ func (r *runner) pass(ctx context.Context) error {
 		g.Go(func() error {
 			defer listers.Done()
 			return src.List(ctx, r.lo, func(obj Object) error {
-				r.mu.Lock()
-				dup := r.seen[obj.Name]
-				r.seen[obj.Name] = true
-				r.mu.Unlock()
-				if dup {
-					return nil
+				if r.seen != nil {
+					r.mu.Lock()
+					dup := !r.seen.add(obj.Name)
+					r.mu.Unlock()
+					if dup {
+						return nil
+					}
 				}
 				r.counters.ObjectsListed.Add(1)
 				select {
@@ -202,8 +208,11 @@ func (r *runner) pass(ctx context.Context) error {
 				}
 				st := w.process(o)
 				r.mu.Lock()
-				r.statuses = append(r.statuses, st)
+				err := r.status.add(st)
 				r.mu.Unlock()
+				if err != nil {
+					return err
+				}
 				r.counters.ObjectsDone.Add(1)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -42,6 +43,7 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 		return fmt.Errorf("creating output directory: %w", err)
 	}
 	r := newRunner(opts, sources)
+	defer r.status.close()
 	start := time.Now()
 	stopProgress := func() {}
 	if tty := isTerminal(stderr); !opts.Quiet && (opts.Progress || tty) {
@@ -120,36 +122,41 @@ func (r *runner) latestString() string {
 	return "none"
 }
 
-// write produces the output files from the merged aggregate.
+// write produces the output files from the merged aggregate and the
+// status log.
 func (r *runner) write() (*Summary, error) {
 	ids := r.total.identities(r.keep)
-	sort.Slice(r.statuses, func(i, j int) bool { return r.statuses[i].File < r.statuses[j].File })
-	sum := &Summary{ObjectsByResult: map[string]int64{}, ServiceRecords: r.total.service, Identities: len(ids), DataEventSources: sortedSet(r.total.dataSrcs)}
+	t := &r.status.tally
+	sum := &Summary{
+		Objects: t.objects, ObjectsByResult: maps.Clone(t.byResult), DigestsSkipped: t.digests,
+		Records: t.records, RecordsProcessed: t.processed, RecordsSkipped: t.skipped, RecordsInvalid: t.invalid,
+		ServiceRecords: r.total.service, Identities: len(ids), DataEventSources: sortedSet(r.total.dataSrcs),
+	}
 	if sum.DataEventSources == nil {
 		sum.DataEventSources = []string{}
-	}
-	for _, st := range r.statuses {
-		sum.Objects++
-		sum.ObjectsByResult[st.Result]++
-		if st.Error == errDigest.Error() {
-			sum.DigestsSkipped++
-		}
-		sum.Records += st.Stat.Total
-		sum.RecordsProcessed += st.Stat.Processed
-		sum.RecordsSkipped += st.Stat.Skipped
-		sum.RecordsInvalid += st.Stat.Invalid
 	}
 	if r.total.first != 0 {
 		sum.FirstEvent, sum.LastEvent = formatTime(r.total.first), formatTime(r.total.last)
 	}
-	statuses := r.statuses
-	if statuses == nil {
-		statuses = []FileStatus{}
-	}
-	for name, v := range map[string]any{EventsFile: ids, FileStatusFile: statuses, SummaryFile: sum} {
+	for name, v := range map[string]any{EventsFile: ids, SummaryFile: sum} {
 		if err := jsonout.WriteFile(filepath.Join(r.opts.Output, name), v); err != nil {
 			return nil, err
 		}
+	}
+	statuses := func(yield func(*FileStatus, error) bool) {
+		errStop := errors.New("stop")
+		err := r.status.each(func(st *FileStatus) error {
+			if !yield(st, nil) {
+				return errStop
+			}
+			return nil
+		})
+		if err != nil && err != errStop {
+			yield(nil, err)
+		}
+	}
+	if err := jsonout.WriteSeq(filepath.Join(r.opts.Output, FileStatusFile), statuses); err != nil {
+		return nil, err
 	}
 	return sum, nil
 }
@@ -165,32 +172,20 @@ func (r *runner) printSummary(w io.Writer, s *Summary, took time.Duration) {
 	} else {
 		fmt.Fprintf(w, "cci: %d identities\n", s.Identities)
 	}
-	skipped := map[string]int{}
-	for _, st := range r.statuses {
-		if st.Result == ResultSkipped {
-			skipped[st.Error]++
-		}
-	}
-	if len(skipped) > 0 {
-		reasons := make([]string, 0, len(skipped))
-		for reason, n := range skipped {
+	t := &r.status.tally
+	if len(t.skipReasons) > 0 {
+		reasons := make([]string, 0, len(t.skipReasons))
+		for reason, n := range t.skipReasons {
 			reasons = append(reasons, fmt.Sprintf("%d %s", n, reason))
 		}
 		sort.Strings(reasons)
 		fmt.Fprintf(w, "cci: skipped: %s\n", strings.Join(reasons, ", "))
 	}
-	const maxListed = 20
-	listed := 0
-	for _, st := range r.statuses {
-		if st.Result != ResultError && st.Result != ResultPartial {
-			continue
-		}
-		if listed == maxListed {
-			fmt.Fprintf(w, "cci: warning: more objects with problems; see %s\n", FileStatusFile)
-			break
-		}
-		listed++
+	for _, st := range t.problems {
 		fmt.Fprintf(w, "cci: warning: %s: %s: %s\n", st.File, st.Result, st.Error)
+	}
+	if t.problemCount > len(t.problems) {
+		fmt.Fprintf(w, "cci: warning: more objects with problems; see %s\n", FileStatusFile)
 	}
 	fmt.Fprintf(w, "cci: wrote %s, %s, %s to %s in %s\n", EventsFile, FileStatusFile, SummaryFile, r.opts.Output, took.Round(time.Millisecond))
 }
