@@ -18,13 +18,15 @@ import (
 // objects, and an entry takes a few hundred bytes. Entries are kept in a
 // batch; a full batch is sorted by file name and spilled to a temporary
 // file (a run) in the output directory, and each merges the runs with the
-// last batch in file-name order. Past statusMaxRuns runs, the runs are
-// first merged into one, so few files are open at once.
+// last batch in file-name order. Runs are merged in tiers, as they pile up:
+// statusFanIn runs of one tier become one run of the next, so an entry is
+// rewritten once per tier (log base 16 of the number of batches) and few
+// files are open at once.
 type statusLog struct {
 	dir   string // where runs are written
 	batch int    // entries held before a spill
 	mem   []FileStatus
-	runs  []string
+	runs  []statusRun
 
 	tally statusTally
 }
@@ -40,10 +42,10 @@ type statusTally struct {
 }
 
 // statusBatch is a variable so that tests can make spills happen.
-var statusBatch = 4096
+var statusBatch = 512
 
 const (
-	statusMaxRuns = 64
+	statusFanIn = 16
 	// maxProblems is how many objects with problems the summary names.
 	maxProblems = 20
 )
@@ -66,13 +68,24 @@ func (l *statusLog) add(st FileStatus) error {
 	if err != nil {
 		return err
 	}
-	l.runs = append(l.runs, path)
+	l.runs = append(l.runs, statusRun{path: path})
 	clear(l.mem) // let the strings go
 	l.mem = l.mem[:0]
-	if len(l.runs) >= statusMaxRuns {
-		return l.compact()
+	return l.compact()
+}
+
+// statusRun is a spilled, sorted run and its tier.
+type statusRun struct {
+	path string
+	tier int
+}
+
+func runPaths(runs []statusRun) []string {
+	paths := make([]string, len(runs))
+	for i, r := range runs {
+		paths[i] = r.path
 	}
-	return nil
+	return paths
 }
 
 func (l *statusLog) count(st FileStatus) {
@@ -105,10 +118,36 @@ func sortStatuses(s []FileStatus) {
 	slices.SortFunc(s, func(a, b FileStatus) int { return cmp.Compare(a.File, b.File) })
 }
 
-// compact merges every run into one.
+// compact merges the runs of a tier into one run of the next tier while a
+// tier holds statusFanIn runs. Runs are appended in tier order (a merged
+// run replaces runs of lower tiers), so the runs of the newest tier are
+// always the last ones.
 func (l *statusLog) compact() error {
+	for {
+		n := len(l.runs)
+		if n < statusFanIn {
+			return nil
+		}
+		tier := l.runs[n-1].tier
+		group := l.runs[n-statusFanIn:]
+		if group[0].tier != tier {
+			return nil
+		}
+		path, err := l.mergeRuns(runPaths(group))
+		if err != nil {
+			return err
+		}
+		for _, r := range group {
+			os.Remove(r.path)
+		}
+		l.runs = append(l.runs[:n-statusFanIn], statusRun{path: path, tier: tier + 1})
+	}
+}
+
+// mergeRuns merges runs into a new one.
+func (l *statusLog) mergeRuns(runs []string) (string, error) {
 	var path string
-	err := l.merge(l.runs, nil, func(next func() (*FileStatus, error)) error {
+	err := l.merge(runs, nil, func(next func() (*FileStatus, error)) error {
 		var nextErr error
 		p, err := l.spill(func(yield func(FileStatus) bool) {
 			for {
@@ -132,21 +171,14 @@ func (l *statusLog) compact() error {
 		path = p
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	for _, p := range l.runs {
-		os.Remove(p)
-	}
-	l.runs = []string{path}
-	return nil
+	return path, err
 }
 
 // each calls fn with every entry in file-name order. fn must not keep the
 // pointer.
 func (l *statusLog) each(fn func(*FileStatus) error) error {
 	sortStatuses(l.mem)
-	return l.merge(l.runs, l.mem, func(next func() (*FileStatus, error)) error {
+	return l.merge(runPaths(l.runs), l.mem, func(next func() (*FileStatus, error)) error {
 		for {
 			st, err := next()
 			if err != nil {
@@ -164,8 +196,8 @@ func (l *statusLog) each(fn func(*FileStatus) error) error {
 
 // close removes the runs.
 func (l *statusLog) close() {
-	for _, p := range l.runs {
-		os.Remove(p)
+	for _, r := range l.runs {
+		os.Remove(r.path)
 	}
 	l.runs = nil
 }
