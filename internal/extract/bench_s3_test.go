@@ -21,7 +21,8 @@ import (
 const benchS3Latency = 20 * time.Millisecond
 
 // BenchmarkS3Extract extracts the benchmark trail (CCI_BENCH_RECORDS
-// records, 200,000 by default: the trail of BenchmarkExtract) from local disk and from versitygw behind a
+// records, 200,000 by default, CCI_BENCH_PER_OBJECT to an object: the
+// trail of BenchmarkExtract) from local disk and from versitygw behind a
 // proxy adding benchS3Latency to each request, and prints objects/s and
 // MB/s (compressed) of both. It skips without versitygw.
 func BenchmarkS3Extract(b *testing.B) {
@@ -44,7 +45,9 @@ func BenchmarkS3Extract(b *testing.B) {
 	var mu sync.Mutex
 	var objects int
 	var size int64
-	stats, err := trailgen.Generate(context.Background(), trailgen.BenchConfig(n), func(name string, gz []byte) error {
+	cfg := trailgen.BenchConfig(n)
+	cfg.RecordsPerObject = benchPerObject(b)
+	stats, err := trailgen.Generate(context.Background(), cfg, func(name string, gz []byte) error {
 		mu.Lock()
 		objects++
 		size += int64(len(gz))
