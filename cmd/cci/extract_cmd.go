@@ -31,7 +31,7 @@ func extractCommand() *cli.Command {
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "decoding workers (default: number of CPUs)", EnvVars: env("JOBS")},
 			&cli.StringFlag{Name: "endpoint-url", Usage: "S3 endpoint for S3-compatible stores (also AWS_ENDPOINT_URL_S3)", EnvVars: env("ENDPOINT_URL")},
 			&cli.BoolFlag{Name: "s3-path-style", Usage: "address S3 buckets by path, not by virtual host", EnvVars: env("S3_PATH_STYLE")},
-			&cli.IntFlag{Name: "s3-concurrency", Usage: "concurrent S3 GETs (default 64)", EnvVars: env("S3_CONCURRENCY")},
+			&cli.IntFlag{Name: "s3-concurrency", Usage: "most S3 objects opened ahead of the workers; the pool grows to this as the latency needs (default 256)", EnvVars: env("S3_CONCURRENCY")},
 			&cli.DurationFlag{Name: "delivery-slack", Usage: "how late CloudTrail may deliver an object, for time-window pruning (default 15m)", EnvVars: env("DELIVERY_SLACK")},
 			&cli.StringFlag{Name: "wait-until", Usage: "keep listing until a record with eventTime after this is seen (RFC 3339)", EnvVars: env("WAIT_UNTIL")},
 			&cli.DurationFlag{Name: "wait-timeout", Usage: "give up waiting after this (default 30m)", EnvVars: env("WAIT_TIMEOUT")},

@@ -21,6 +21,7 @@ import (
 type remoteMem struct {
 	memSource
 	barrier  int
+	delay    time.Duration // each open takes this long (a round trip)
 	cancelAt int64
 	cancel   context.CancelFunc
 
@@ -29,6 +30,7 @@ type remoteMem struct {
 	released chan struct{}
 
 	opens, closes       atomic.Int64
+	inOpen, maxInOpen   atomic.Int64 // opens in progress
 	live, maxLive       atomic.Int64 // bodies open and not closed
 	reading, maxReading atomic.Int64 // bodies read from and not closed
 }
@@ -41,6 +43,9 @@ func raise(max *atomic.Int64, v int64) {
 func (s *remoteMem) Remote() bool { return true }
 
 func (s *remoteMem) Open(ctx context.Context, obj Object) (io.ReadCloser, error) {
+	raise(&s.maxInOpen, s.inOpen.Add(1))
+	defer s.inOpen.Add(-1)
+	time.Sleep(s.delay)
 	n := s.opens.Add(1)
 	if s.cancelAt > 0 && n == s.cancelAt {
 		s.cancel()
@@ -94,11 +99,17 @@ func (b *countedBody) Close() error {
 }
 
 func fetchObjects(t *testing.T, n int) map[string][]byte {
-	objects := map[string][]byte{}
-	for i := range n {
+	// Six contents, shared by the objects: building 1,200 gzip streams
+	// under the race detector takes seconds.
+	var variants [6][]byte
+	for i := range variants {
 		r := rec(map[string]any{"userIdentity": iamUser(fmt.Sprintf("user-%d", i%3)),
 			"eventName": []string{"DescribeInstances", "CreateTags"}[i%2]})
-		objects[fmt.Sprintf("s3://b/AWSLogs/123456789012/CloudTrail/us-east-1/2024/09/20/o%02d.json.gz", i)] = gz(t, records(t, r, r))
+		variants[i] = gz(t, records(t, r, r))
+	}
+	objects := map[string][]byte{}
+	for i := range n {
+		objects[fmt.Sprintf("s3://b/AWSLogs/123456789012/CloudTrail/us-east-1/2024/09/20/o%04d.json.gz", i)] = variants[i%len(variants)]
 	}
 	return objects
 }
@@ -178,5 +189,22 @@ func TestRemoteCancelClosesEveryBody(t *testing.T) {
 	}
 	if o, c := src.opens.Load(), src.closes.Load(); o != c || o < 10 {
 		t.Errorf("%d bodies opened, %d closed; want equal and at least 10", o, c)
+	}
+}
+
+// With opens much slower than decoding, the pool grows past its initial
+// size towards what keeps the worker fed, and never past the maximum.
+func TestFetchPoolGrowsToTheLatency(t *testing.T) {
+	src := &remoteMem{memSource: memSource{objects: fetchObjects(t, 1200)}, delay: 10 * time.Millisecond}
+	const maxFetchers = fetchInitial * 2
+	r := newRunner(Options{Jobs: 1, S3Concurrency: maxFetchers, MaxRecordBytes: DefaultMaxRecordBytes, Output: t.TempDir()}, []Source{src})
+	if err := r.pass(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := src.maxInOpen.Load(); got <= fetchInitial || got > maxFetchers {
+		t.Errorf("at most %d opens at once, want more than the initial %d and at most %d", got, fetchInitial, maxFetchers)
+	}
+	if o, c := src.opens.Load(), src.closes.Load(); o != 1200 || c != o {
+		t.Errorf("%d opened, %d closed; want 1200 and 1200", o, c)
 	}
 }

@@ -33,7 +33,7 @@ type Options struct {
 	// S3.
 	EndpointURL   string
 	S3PathStyle   bool
-	S3Concurrency int           // concurrent GETs; 0 means 64
+	S3Concurrency int           // most objects opened ahead of the workers (fetch.go); 0 means 256
 	DeliverySlack time.Duration // how late CloudTrail may deliver; 0 means 15m
 	WaitUntil     time.Time     // keep listing until a record after this is seen
 	WaitTimeout   time.Duration
@@ -76,7 +76,7 @@ func (o *Options) Validate() error {
 		o.Jobs = runtime.NumCPU()
 	}
 	if o.S3Concurrency == 0 {
-		o.S3Concurrency = 64
+		o.S3Concurrency = 256
 	}
 	if o.DeliverySlack == 0 {
 		o.DeliverySlack = 15 * time.Minute

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/errgroup"
@@ -109,11 +110,11 @@ func principalFilter(names, prefixes []string) func(string) bool {
 // pass lists every source and processes the objects not seen before.
 //
 // Objects are decoded by opts.Jobs workers, one per core by default. For
-// remote sources, where opening an object costs a round trip, up to
-// opts.S3Concurrency fetchers open objects ahead of the workers and hand
-// over the open bodies: the round trips overlap each other and the
-// decoding, while the decoding itself stays on as many workers as there
-// are cores, each with its own warm caches.
+// remote sources, where opening an object costs a round trip, a pool of up
+// to opts.S3Concurrency fetchers (fetch.go) opens objects ahead of the
+// workers and hands over the open bodies: the round trips overlap each
+// other and the decoding, while the decoding itself stays on as many
+// workers as there are cores, each with its own warm caches.
 func (r *runner) pass(ctx context.Context) error {
 	fetchers := 0
 	for _, s := range r.sources {
@@ -162,34 +163,10 @@ func (r *runner) pass(ctx context.Context) error {
 		}
 		return openTask(ctx, t), true
 	}
+	var pool *fetchPool
 	if fetchers > 0 {
-		ready := make(chan opened) // unbuffered: at most one open body per fetcher
-		var fetching sync.WaitGroup
-		for range fetchers {
-			fetching.Add(1)
-			go func() {
-				defer fetching.Done()
-				for t := range tasks {
-					if ctx.Err() != nil {
-						continue // drain so the listers can finish
-					}
-					o := openTask(ctx, t)
-					select {
-					case ready <- o:
-					case <-ctx.Done():
-						o.close()
-					}
-				}
-			}()
-		}
-		go func() {
-			fetching.Wait()
-			close(ready)
-		}()
-		next = func() (opened, bool) {
-			o, ok := <-ready
-			return o, ok
-		}
+		pool = startFetchPool(ctx, tasks, fetchers, r.opts.Jobs)
+		next = pool.next
 	}
 
 	aggs := make([]*aggregate, r.opts.Jobs)
@@ -206,7 +183,11 @@ func (r *runner) pass(ctx context.Context) error {
 					o.close()
 					continue // drain so the listers and fetchers can finish
 				}
+				start := time.Now()
 				st := w.process(o)
+				if pool != nil {
+					pool.decoded(time.Since(start))
+				}
 				r.mu.Lock()
 				err := r.status.add(st)
 				r.mu.Unlock()

@@ -96,9 +96,10 @@ func (s *s3Source) objectName(key string) string { return "s3://" + s.bucket + "
 
 // newS3Client configures an S3 client for bucket.
 func newS3Client(ctx context.Context, bucket string, opts Options) (*s3.Client, error) {
-	// A reader at 64-way concurrency needs as many idle connections kept
-	// per host, or every burst pays new TCP and TLS handshakes.
-	conns := max(opts.S3Concurrency, 64) + s3ListJobs
+	// Every fetcher (up to S3Concurrency, fetch.go) needs an idle
+	// connection kept per host, or every burst pays new TCP and TLS
+	// handshakes.
+	conns := max(opts.S3Concurrency, fetchInitial) + s3ListJobs
 	httpClient := awshttp.NewBuildableClient().
 		WithTransportOptions(func(tr *http.Transport) {
 			tr.MaxIdleConns = conns

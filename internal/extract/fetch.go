@@ -1,0 +1,125 @@
+package extract
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// fetchPool opens objects ahead of the workers. How many opens must be in
+// flight follows from Little's law: the workers take an object every
+// decode/jobs, and an open takes a round trip, so jobs x open / decode
+// fetchers keep them fed. 20 ms round trips and objects of a few records
+// that decode in 0.1 ms need hundreds; objects of thousands of records a
+// few dozen, and every connection beyond that costs CPU on both ends. So
+// the pool starts with fetchInitial fetchers and, every fetchTick, grows to
+// fetchHeadroom times that estimate from the opens and decodes so far, up
+// to its maximum. It never shrinks: fetchers beyond the need just wait.
+type fetchPool struct {
+	ctx   context.Context
+	tasks <-chan task
+	ready chan opened // unbuffered: each fetcher holds at most one open body
+	max   int
+
+	mu      sync.Mutex
+	active  int  // fetchers running
+	started int  // fetchers started so far
+	closed  bool // ready is closed: every fetcher has finished
+
+	openNanos, opens     atomic.Int64 // time spent opening, and opens
+	decodeNanos, decodes atomic.Int64 // time workers spent on objects, and objects
+}
+
+const (
+	fetchInitial  = 64
+	fetchTick     = 25 * time.Millisecond
+	fetchHeadroom = 1.5
+)
+
+func startFetchPool(ctx context.Context, tasks <-chan task, max, jobs int) *fetchPool {
+	p := &fetchPool{ctx: ctx, tasks: tasks, ready: make(chan opened), max: max}
+	p.growTo(min(fetchInitial, max))
+	go p.grow(jobs)
+	return p
+}
+
+// growTo starts fetchers until n run, unless the pool is finished.
+func (p *fetchPool) growTo(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for !p.closed && p.started < min(n, p.max) {
+		p.active++
+		p.started++
+		go p.fetch()
+	}
+}
+
+func (p *fetchPool) fetch() {
+	defer func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.active--; p.active == 0 {
+			p.closed = true
+			close(p.ready)
+		}
+	}()
+	for t := range p.tasks {
+		if p.ctx.Err() != nil {
+			continue // drain so the listers can finish
+		}
+		start := time.Now()
+		o := openTask(p.ctx, t)
+		p.openNanos.Add(int64(time.Since(start)))
+		p.opens.Add(1)
+		select {
+		case p.ready <- o:
+		case <-p.ctx.Done():
+			o.close()
+		}
+	}
+}
+
+// next hands a worker the next open object; false once every object has
+// been handed out.
+func (p *fetchPool) next() (opened, bool) {
+	o, ok := <-p.ready
+	return o, ok
+}
+
+// decoded tells the pool a worker spent d on an object.
+func (p *fetchPool) decoded(d time.Duration) {
+	p.decodeNanos.Add(int64(d))
+	p.decodes.Add(1)
+}
+
+// want is how many fetchers keep jobs workers fed, from the averages so
+// far; 0 until an object has been both opened and decoded.
+func (p *fetchPool) want(jobs int) int {
+	opens, decodes := p.opens.Load(), p.decodes.Load()
+	if opens == 0 || decodes == 0 {
+		return 0
+	}
+	open := float64(p.openNanos.Load()) / float64(opens)
+	decode := max(float64(p.decodeNanos.Load())/float64(decodes), 1)
+	return int(fetchHeadroom*float64(jobs)*open/decode) + 1
+}
+
+func (p *fetchPool) grow(jobs int) {
+	t := time.NewTicker(fetchTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.ctx.Done():
+			return
+		case <-t.C:
+		}
+		p.growTo(p.want(jobs))
+		p.mu.Lock()
+		done := p.closed || p.started >= p.max
+		p.mu.Unlock()
+		if done {
+			return
+		}
+	}
+}
