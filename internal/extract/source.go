@@ -14,7 +14,8 @@ type Object struct {
 	// Name identifies the object in file_status.json and orders the output:
 	// a local path as given, or s3://bucket/key.
 	Name string
-	// Size in bytes, or -1 when unknown (stdin).
+	// Size in bytes, or -1 when unknown (stdin, files found walking a
+	// directory). Nothing depends on it.
 	Size int64
 }
 
