@@ -1,5 +1,11 @@
 package extract
 
+import (
+	"strconv"
+
+	"github.com/cloud-credentials-insights/cci/internal/jsonout"
+)
+
 // The types below are the JSON written by extract. Field names of the legacy
 // tool (provider, name, type, events.count, creates, created_by, file,
 // cloud_provider, result, error, stat) keep their spelling; new fields are
@@ -92,4 +98,47 @@ type Summary struct {
 	// DataEventSources lists the eventSources of data events in the trail.
 	// compare uses it to tell "unused" from "not logged".
 	DataEventSources []string `json:"dataEventSources"`
+}
+
+// AppendIndentJSON writes st as encoding/json would inside file_status.json
+// (jsonout.IndentAppender): the file has an entry per object, and on a trail
+// of small objects encoding/json took longer than the rest of writing the
+// outputs. FuzzFileStatusJSON holds the bytes to encoding/json's.
+func (st *FileStatus) AppendIndentJSON(b []byte, prefix string) []byte {
+	str := func(b []byte, name, v string) []byte {
+		b = append(b, prefix...)
+		b = append(b, `  "`...)
+		b = append(b, name...)
+		b = append(b, `": `...)
+		b = jsonout.AppendString(b, v)
+		return append(b, ",\n"...)
+	}
+	count := func(b []byte, name string, n int64, last bool) []byte {
+		b = append(b, prefix...)
+		b = append(b, `    "`...)
+		b = append(b, name...)
+		b = append(b, `": `...)
+		b = strconv.AppendInt(b, n, 10)
+		if !last {
+			b = append(b, ',')
+		}
+		return append(b, '\n')
+	}
+	b = append(b, "{\n"...)
+	b = str(b, "file", st.File)
+	b = str(b, "cloud_provider", st.CloudProvider)
+	b = str(b, "result", st.Result)
+	if st.Error != "" {
+		b = str(b, "error", st.Error)
+	}
+	b = append(b, prefix...)
+	b = append(b, "  \"stat\": {\n"...)
+	b = count(b, "total", st.Stat.Total, false)
+	b = count(b, "processed", st.Stat.Processed, false)
+	b = count(b, "skipped", st.Stat.Skipped, false)
+	b = count(b, "invalid", st.Stat.Invalid, true)
+	b = append(b, prefix...)
+	b = append(b, "  }\n"...)
+	b = append(b, prefix...)
+	return append(b, '}')
 }

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"unicode/utf8"
 )
 
 // Encode writes v to w.
@@ -51,7 +52,11 @@ func WriteSeq[T any](path string, seq iter.Seq2[*T, error]) error {
 			} else {
 				w.WriteString(",\n  ")
 			}
-			if err := indented(w, &scratch, "  ", v); err != nil {
+			if a, ok := any(v).(IndentAppender); ok {
+				scratch.Reset()
+				scratch.Write(a.AppendIndentJSON(scratch.AvailableBuffer(), "  "))
+				w.Write(scratch.Bytes())
+			} else if err := indented(w, &scratch, "  ", v); err != nil {
 				return err
 			}
 			n++
@@ -63,6 +68,70 @@ func WriteSeq[T any](path string, seq iter.Seq2[*T, error]) error {
 		}
 		return w.Flush()
 	})
+}
+
+// IndentAppender is implemented by list elements that encode themselves
+// faster than encoding/json, for lists of many small entries. The bytes
+// must be those of an indented json.Encoder (two spaces, no HTML escaping)
+// for the element inside a list at prefix, without a trailing newline.
+type IndentAppender interface {
+	AppendIndentJSON(dst []byte, prefix string) []byte
+}
+
+// AppendString appends s as encoding/json writes a string with HTML
+// escaping off: quotes, backslashes and control characters escaped
+// (\b \f \n \r \t short, the rest \u00XX), invalid UTF-8 as \ufffd, and
+// U+2028 and U+2029 escaped.
+func AppendString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
 
 func writeAtomic(path string, write func(io.Writer) error) (err error) {

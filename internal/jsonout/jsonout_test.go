@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,4 +147,65 @@ func TestWriteSeqMatchesWriteFile(t *testing.T) {
 			t.Errorf("temporary files left: %v", ents)
 		}
 	})
+}
+
+func encoderString(t *testing.T, v any, prefix string) string {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"b\`, "\x00\x01\x1f\x7f", "\b\f\n\r\t", "<&>", "é✓😀", "\xff\xfe", "a\u2028b\u2029c", "\xed\xa0\x80", "trunc\xe2\x9c"} {
+		if got, want := string(AppendString(nil, s)), encoderString(t, s, ""); got != want {
+			t.Errorf("AppendString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", `q"b\`, "\x00\u2028", "\xff", "é✓"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(AppendString([]byte("x"), s)), "x"+encoderString(t, s, ""); got != want {
+			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+		}
+	})
+}
+
+// appender encodes itself by hand; WriteSeq must use it.
+type appender struct{ N int }
+
+func (a *appender) AppendIndentJSON(b []byte, prefix string) []byte {
+	return append(b, fmt.Sprintf("{\n%s  \"n\": %d\n%s}", prefix, a.N, prefix)...)
+}
+
+func TestWriteSeqUsesAppender(t *testing.T) {
+	dir := t.TempDir()
+	list := []appender{{1}, {2}}
+	seq := func(yield func(*appender, error) bool) {
+		for i := range list {
+			if !yield(&list[i], nil) {
+				return
+			}
+		}
+	}
+	if err := WriteSeq(filepath.Join(dir, "got.json"), seq); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(filepath.Join(dir, "want.json"), []map[string]int{{"n": 1}, {"n": 2}}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "got.json"))
+	want, _ := os.ReadFile(filepath.Join(dir, "want.json"))
+	if !bytes.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
 }
