@@ -101,8 +101,10 @@ func BenchmarkS3Extract(b *testing.B) {
 			Quiet:       true,
 		})
 		if local > 0 && remote > 0 {
-			b.Logf("%d records: S3 with %s per request took %.1fx the local time",
-				stats.Records, benchS3Latency, remote.Seconds()/local.Seconds())
+			line := fmt.Sprintf("  S3               %8.2fx the local time with %s per request: %.0f%% of local throughput (target >= 70%%)\n",
+				remote.Seconds()/local.Seconds(), benchS3Latency, 100*local.Seconds()/remote.Seconds())
+			fmt.Print(line)
+			b.Logf("%d records, %d objects:\n%s", stats.Records, objects, line)
 		}
 	})
 }
