@@ -195,7 +195,10 @@ func TestRemoteCancelClosesEveryBody(t *testing.T) {
 // With opens much slower than decoding, the pool grows past its initial
 // size towards what keeps the worker fed, and never past the maximum.
 func TestFetchPoolGrowsToTheLatency(t *testing.T) {
-	src := &remoteMem{memSource: memSource{objects: fetchObjects(t, 1200)}, delay: 10 * time.Millisecond}
+	// Opens take 30 ms and decoding a two-record object well under a
+	// millisecond even under the race detector: the estimate is in the
+	// hundreds, whatever the machine.
+	src := &remoteMem{memSource: memSource{objects: fetchObjects(t, 1200)}, delay: 30 * time.Millisecond}
 	const maxFetchers = fetchInitial * 2
 	r := newRunner(Options{Jobs: 1, S3Concurrency: maxFetchers, MaxRecordBytes: DefaultMaxRecordBytes, Output: t.TempDir()}, []Source{src})
 	if err := r.pass(context.Background()); err != nil {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -19,6 +20,8 @@ import (
 type LatencyProxy struct {
 	// URL is the proxy's endpoint.
 	URL string
+	// Delays counts the chunks delayed so far.
+	Delays atomic.Int64
 
 	ln      net.Listener
 	target  string
@@ -93,6 +96,7 @@ func (p *LatencyProxy) serve(client net.Conn) {
 	for {
 		n, err := client.Read(buf)
 		if n > 0 {
+			p.Delays.Add(1)
 			time.Sleep(p.latency)
 			if _, werr := server.Write(buf[:n]); werr != nil {
 				break
