@@ -138,11 +138,8 @@ func (r *runner) write() (*Summary, error) {
 	if r.total.first != 0 {
 		sum.FirstEvent, sum.LastEvent = formatTime(r.total.first), formatTime(r.total.last)
 	}
-	for name, v := range map[string]any{EventsFile: ids, SummaryFile: sum} {
-		if err := jsonout.WriteFile(filepath.Join(r.opts.Output, name), v); err != nil {
-			return nil, err
-		}
-	}
+	// file_status.json first: merging the spilled entries is the write most
+	// likely to fail, and a failed run should leave as little as it can.
 	statuses := func(yield func(*FileStatus, error) bool) {
 		errStop := errors.New("stop")
 		err := r.status.each(func(st *FileStatus) error {
@@ -157,6 +154,11 @@ func (r *runner) write() (*Summary, error) {
 	}
 	if err := jsonout.WriteSeq(filepath.Join(r.opts.Output, FileStatusFile), statuses); err != nil {
 		return nil, err
+	}
+	for name, v := range map[string]any{EventsFile: ids, SummaryFile: sum} {
+		if err := jsonout.WriteFile(filepath.Join(r.opts.Output, name), v); err != nil {
+			return nil, err
+		}
 	}
 	return sum, nil
 }

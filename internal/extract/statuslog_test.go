@@ -3,6 +3,7 @@ package extract
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -226,6 +227,38 @@ func TestObjectSet(t *testing.T) {
 	for _, name := range []string{"a", "", "ab"} {
 		if s.add(name) {
 			t.Errorf("add(%q) again: new", name)
+		}
+	}
+}
+
+// A spilled run that cannot be read back fails the write before any output
+// file exists.
+func TestWriteFailsBeforeOutputsOnBadSpill(t *testing.T) {
+	old := statusBatch
+	statusBatch = 2
+	defer func() { statusBatch = old }()
+	src := &memSource{objects: map[string][]byte{}}
+	for i := range 5 {
+		src.objects[fmt.Sprintf("mem://o%d.json", i)] = records(t, rec(nil))
+	}
+	out := t.TempDir()
+	r := newRunner(Options{Jobs: 1, MaxRecordBytes: DefaultMaxRecordBytes, Output: out}, []Source{src})
+	defer r.status.close()
+	if err := r.pass(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.status.runs) == 0 {
+		t.Fatal("nothing spilled")
+	}
+	if err := os.WriteFile(r.status.runs[0].path, []byte{0x05, 'a'}, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.write(); err == nil || !strings.Contains(err.Error(), "corrupt entry") {
+		t.Fatalf("write with a damaged run: err = %v", err)
+	}
+	for _, name := range []string{EventsFile, FileStatusFile, SummaryFile} {
+		if _, err := os.Stat(filepath.Join(out, name)); err == nil {
+			t.Errorf("%s written by a failed run", name)
 		}
 	}
 }
