@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -414,11 +415,7 @@ func TestDeterminismAcrossJobs(t *testing.T) {
 			first = res.raw
 			continue
 		}
-		for name, b := range res.raw {
-			if !bytes.Equal(b, first[name]) {
-				t.Errorf("jobs %d: %s differs from jobs 1", jobs, name)
-			}
-		}
+		sameOutputs(t, fmt.Sprintf("jobs %d against jobs 1", jobs), res.raw, first)
 	}
 }
 

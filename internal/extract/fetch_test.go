@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -170,11 +169,7 @@ func TestRemoteObjectsOpenedAhead(t *testing.T) {
 				want = got
 				return
 			}
-			for name, b := range got {
-				if !bytes.Equal(b, want[name]) {
-					t.Errorf("%s differs from the first run's", name)
-				}
-			}
+			sameOutputs(t, tt.name, got, want)
 		})
 	}
 }

@@ -231,3 +231,19 @@ func (s *memSource) Open(_ context.Context, obj Object) (io.ReadCloser, error) {
 	}
 	return io.NopCloser(bytes.NewReader(b)), nil
 }
+
+// sameOutputs reports every output file that differs between two runs, or
+// that only one of them wrote.
+func sameOutputs(t *testing.T, label string, got, want map[string][]byte) {
+	t.Helper()
+	for name, b := range got {
+		if w, ok := want[name]; !ok || !bytes.Equal(b, w) {
+			t.Errorf("%s: %s differs", label, name)
+		}
+	}
+	for name := range want {
+		if _, ok := got[name]; !ok {
+			t.Errorf("%s: %s missing", label, name)
+		}
+	}
+}

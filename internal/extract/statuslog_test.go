@@ -157,11 +157,7 @@ func TestRunSpillsStatuses(t *testing.T) {
 			want = res.raw
 			continue
 		}
-		for name, b := range res.raw {
-			if !bytes.Equal(b, want[name]) {
-				t.Errorf("batch %d: %s differs", batch, name)
-			}
-		}
+		sameOutputs(t, fmt.Sprintf("batch %d", batch), res.raw, want)
 	}
 }
 
