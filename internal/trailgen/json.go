@@ -2,7 +2,8 @@ package trailgen
 
 import (
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/cloud-credentials-insights/cci/internal/jsonout"
 )
 
 // obj is a JSON object that keeps its keys in the order they were written.
@@ -71,41 +72,6 @@ func appendValue(b []byte, v any) []byte {
 	panic("trailgen: cannot encode value of this type")
 }
 
-// appendString appends s as a JSON string. Like CloudTrail it does not
-// escape HTML characters.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c < 0x20:
-				switch c {
-				case '\n':
-					b = append(b, '\\', 'n')
-				case '\t':
-					b = append(b, '\\', 't')
-				case '\r':
-					b = append(b, '\\', 'r')
-				default:
-					b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-				}
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
-}
+// appendString appends s as a JSON string, without HTML escaping (as
+// CloudTrail writes them).
+func appendString(b []byte, s string) []byte { return jsonout.AppendString(b, s) }
