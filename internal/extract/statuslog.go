@@ -216,7 +216,7 @@ func (l *statusLog) spill(entries func(yield func(FileStatus) bool)) (path strin
 			os.Remove(f.Name())
 		}
 	}()
-	w := bufio.NewWriterSize(f, 64<<10)
+	w := bufio.NewWriterSize(f, 16<<10)
 	var buf []byte
 	for st := range entries {
 		buf = appendStatus(buf[:0], &st)
@@ -240,7 +240,7 @@ func (l *statusLog) merge(runs []string, mem []FileStatus, use func(next func() 
 			return fmt.Errorf("reading spilled file statuses: %w", err)
 		}
 		defer f.Close()
-		c := &statusCursor{r: bufio.NewReaderSize(f, 32<<10), name: p}
+		c := &statusCursor{r: bufio.NewReaderSize(f, 8<<10), name: p}
 		if ok, err := c.advance(); err != nil {
 			return err
 		} else if ok {
