@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"bytes"
-	"encoding/binary"
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -43,11 +41,21 @@ const fastMaxDepth = 64
 type fastRec struct {
 	rawRecord
 	unescaped []byte
+	// idx maps the quotes and backslashes of the input (classify.go). The
+	// scanner keeps it across the records of an unchanged buffer.
+	idx strIndex
 }
 
 // fastRecord decodes the object at the start of b into rec and returns its
 // length.
 func fastRecord(b []byte, rec *fastRec) (int, fastStatus) {
+	rec.idx.reset(b)
+	return fastDecode(b, rec)
+}
+
+// fastDecode is fastRecord when rec.idx already maps b, from b[0] or from
+// before it (rec.idx.off is the index of b[0] in the mapped bytes).
+func fastDecode(b []byte, rec *fastRec) (int, fastStatus) {
 	rec.rawRecord = rawRecord{}
 	rec.unescaped = rec.unescaped[:0] // the previous record is done with
 	if len(b) == 0 {
@@ -108,9 +116,11 @@ func walkObject(b []byte, i int, kind objKind, rec *fastRec) (int, fastStatus) {
 		if b[i] != '"' {
 			return 0, fastSlow
 		}
-		end, st := stringEnd(b, i+1)
-		if st != fastOK {
-			return 0, st
+		end, st := rec.idx.quickEnd(i+1), fastOK
+		if end < 0 {
+			if end, st = rec.idx.stringEnd(i + 1); st != fastOK {
+				return 0, st
+			}
 		}
 		key := unsafe.String(unsafe.SliceData(b[i+1:]), end-i-1)
 		i = skipWS(b, end+1)
@@ -187,7 +197,7 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 			"responseElements", "tlsDetails", "resources", "additionalEventData",
 			"sharedEventID", "vpcEndpointId", "vpcEndpointAccountId", "serviceEventDetails",
 			"apiVersion", "sessionCredentialFromConsole", "edgeDeviceDetails", "insightDetails":
-			return skipValue(b, i)
+			return skipValue(b, i, &rec.idx)
 		}
 	case objUser:
 		u := &rec.UserIdentity
@@ -207,14 +217,14 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 		case "sessionContext":
 			return walkObject(b, i, objSession, rec)
 		case "accessKeyId", "identityProvider", "onBehalfOf", "credentialId", "inScopeOf":
-			return skipValue(b, i)
+			return skipValue(b, i, &rec.idx)
 		}
 	case objSession:
 		switch key {
 		case "sessionIssuer":
 			return walkObject(b, i, objIssuer, rec)
 		case "attributes", "webIdFederationData", "ec2RoleDelivery", "sourceIdentity", "assumedRoot":
-			return skipValue(b, i)
+			return skipValue(b, i, &rec.idx)
 		}
 	case objIssuer:
 		si := &rec.UserIdentity.SessionContext.SessionIssuer
@@ -226,7 +236,7 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 		case "arn":
 			return rec.str(b, i, &si.ARN)
 		case "principalId", "accountId":
-			return skipValue(b, i)
+			return skipValue(b, i, &rec.idx)
 		}
 	case objParams:
 		p := &rec.RequestParameters
@@ -252,7 +262,7 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 			return member(b, i, kind, name, rec)
 		}
 	}
-	return skipValue(b, i)
+	return skipValue(b, i, &rec.idx)
 }
 
 func equalFoldASCII(a, b string) bool {
@@ -277,7 +287,19 @@ func equalFoldASCII(a, b string) bool {
 func (rec *fastRec) str(b []byte, i int, dst *string) (int, fastStatus) {
 	switch b[i] {
 	case '"':
-		end, st := plainStringEnd(b, i+1)
+		var end int
+		var st fastStatus
+		// plainStringEnd, its common case inline: the first quote or
+		// backslash within the window.
+		if q, e := rec.idx.plainWindows(rec.idx.off + i + 1); q|e != 0 {
+			if m := q | e; m&-m&e != 0 {
+				st = fastEscape
+			} else {
+				end = i + 1 + bits.TrailingZeros64(m)
+			}
+		} else {
+			end, st = rec.idx.plainStringEnd(i + 1)
+		}
 		switch st {
 		case fastOK:
 			if end > i+1 {
@@ -406,78 +428,6 @@ func hex4(b []byte, i int) (rune, fastStatus) {
 	return r, fastOK
 }
 
-const (
-	lsb = 0x0101010101010101
-	msb = 0x8080808080808080
-)
-
-// stringEnd returns the index of the quote that closes the string whose
-// content starts at b[i]. Most strings of a record are short: the first
-// 32 bytes are searched eight at a time in a register (a byte of w equal to '"' is a
-// zero byte of q, and the lowest high bit of (q-lsb)&^q&msb marks the first
-// zero byte exactly), longer ones with bytes.IndexByte.
-func stringEnd(b []byte, i int) (int, fastStatus) {
-	for n := 0; n < 4 && i+8 <= len(b); n++ {
-		w := binary.LittleEndian.Uint64(b[i:])
-		q := w ^ ('"' * lsb)
-		if m := (q - lsb) &^ q & msb; m != 0 {
-			if j := i + bits.TrailingZeros64(m)>>3; b[j-1] != '\\' {
-				return j, fastOK
-			}
-			break
-		}
-		i += 8
-	}
-	return stringEndLong(b, i)
-}
-
-// plainStringEnd is stringEnd for a kept string: it answers fastEscape at
-// the first backslash.
-func plainStringEnd(b []byte, i int) (int, fastStatus) {
-	for i+8 <= len(b) {
-		w := binary.LittleEndian.Uint64(b[i:])
-		q := w ^ ('"' * lsb)
-		e := w ^ ('\\' * lsb)
-		if m := ((q-lsb)&^q | (e-lsb)&^e) & msb; m != 0 {
-			j := i + bits.TrailingZeros64(m)>>3
-			if b[j] == '"' {
-				return j, fastOK
-			}
-			return 0, fastEscape
-		}
-		i += 8
-	}
-	for ; i < len(b); i++ {
-		switch b[i] {
-		case '"':
-			return i, fastOK
-		case '\\':
-			return 0, fastEscape
-		}
-	}
-	return 0, fastMore
-}
-
-func stringEndLong(b []byte, i int) (int, fastStatus) {
-	for {
-		j := bytes.IndexByte(b[i:], '"')
-		if j < 0 {
-			return 0, fastMore
-		}
-		i += j
-		// A quote after an odd run of backslashes is escaped. b[i-1] is at
-		// worst the opening quote.
-		k := i - 1
-		for b[k] == '\\' {
-			k--
-		}
-		if (i-1-k)%2 == 0 {
-			return i, fastOK
-		}
-		i++
-	}
-}
-
 // skipWS returns the index of the first byte at or after i that is not
 // white space. Records are usually compact: the first test settles it.
 func skipWS(b []byte, i int) int {
@@ -575,7 +525,7 @@ func digitRun(b []byte, i int) (int, fastStatus) {
 
 // skipValue checks and steps over the value at b[i] without building it.
 // Containers are walked with a stack of one bit per level (set: object).
-func skipValue(b []byte, i int) (int, fastStatus) {
+func skipValue(b []byte, i int, x *strIndex) (int, fastStatus) {
 	var stack uint64
 	depth := 0
 	var st fastStatus
@@ -583,10 +533,11 @@ func skipValue(b []byte, i int) (int, fastStatus) {
 		// A value starts at b[i].
 		switch c := b[i]; c {
 		case '"':
-			var end int
-			end, st = stringEnd(b, i+1)
-			if st != fastOK {
-				return 0, st
+			end := x.quickEnd(i + 1)
+			if end < 0 {
+				if end, st = x.stringEnd(i + 1); st != fastOK {
+					return 0, st
+				}
 			}
 			i = end + 1
 		case '{', '[':
@@ -604,7 +555,7 @@ func skipValue(b []byte, i int) (int, fastStatus) {
 				}
 				stack = stack<<1 | 1
 				depth++
-				if i, st = objectKey(b, i); st != fastOK {
+				if i, st = objectKey(b, i, x); st != fastOK {
 					return 0, st
 				}
 				continue
@@ -654,7 +605,7 @@ func skipValue(b []byte, i int) (int, fastStatus) {
 					return 0, fastMore
 				}
 				if inObject {
-					if i, st = objectKey(b, i); st != fastOK {
+					if i, st = objectKey(b, i, x); st != fastOK {
 						return 0, st
 					}
 				}
@@ -673,13 +624,15 @@ func skipValue(b []byte, i int) (int, fastStatus) {
 
 // objectKey steps over `"key" :` and the white space after it, leaving i
 // at the member's value.
-func objectKey(b []byte, i int) (int, fastStatus) {
+func objectKey(b []byte, i int, x *strIndex) (int, fastStatus) {
 	if b[i] != '"' {
 		return 0, fastSlow
 	}
-	end, st := stringEnd(b, i+1)
-	if st != fastOK {
-		return 0, st
+	end, st := x.quickEnd(i+1), fastOK
+	if end < 0 {
+		if end, st = x.stringEnd(i + 1); st != fastOK {
+			return 0, st
+		}
 	}
 	i = skipWS(b, end+1)
 	if i >= len(b) {

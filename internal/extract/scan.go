@@ -31,6 +31,9 @@ type scanner struct {
 	// (decode_fast.go); decoded says the last item was.
 	fast    *fastRec
 	decoded bool
+	// indexFrom is where in buf fast.idx starts mapping; -1 when buf has
+	// changed since (fill) and the map must start again.
+	indexFrom int
 }
 
 type scanState int
@@ -68,7 +71,7 @@ func (e *syntaxError) Error() string { return fmt.Sprintf("invalid JSON at byte 
 const scanChunk = 64 << 10
 
 func newScanner(maxItem int) *scanner {
-	return &scanner{buf: make([]byte, 2*scanChunk), maxItem: maxItem, maxDepth: 512, mark: -1}
+	return &scanner{buf: make([]byte, 2*scanChunk), maxItem: maxItem, maxDepth: 512, mark: -1, indexFrom: -1}
 }
 
 // reset prepares s for a new stream, keeping its buffer. A buffer grown by
@@ -78,6 +81,7 @@ func (s *scanner) reset(r io.Reader) {
 		s.buf = make([]byte, 2*scanChunk)
 	}
 	s.r, s.pos, s.end, s.mark, s.base, s.rerr, s.state, s.values = r, 0, 0, -1, 0, nil, stTop, 0
+	s.indexFrom = -1
 }
 
 // fill reads more input, keeping buf[mark:] (or buf[pos:]). It returns
@@ -86,6 +90,7 @@ func (s *scanner) fill() bool {
 	if s.rerr != nil {
 		return false
 	}
+	s.indexFrom = -1
 	keep := s.pos
 	if s.mark >= 0 && s.mark < keep {
 		keep = s.mark
@@ -383,7 +388,14 @@ const fastMaxItem = 1 << 20
 // decide.
 func (s *scanner) fastValue() ([]byte, bool) {
 	for {
-		n, st := fastRecord(s.buf[s.pos:s.end], s.fast)
+		// The map of the buffer made for an earlier record serves this one
+		// while the buffer is unchanged (see classify.go).
+		if s.indexFrom < 0 || s.pos < s.indexFrom {
+			s.fast.idx.reset(s.buf[s.pos:s.end])
+			s.indexFrom = s.pos
+		}
+		s.fast.idx.off = s.pos - s.indexFrom
+		n, st := fastDecode(s.buf[s.pos:s.end], s.fast)
 		switch st {
 		case fastOK:
 			item := s.buf[s.pos : s.pos+n]
