@@ -42,6 +42,7 @@ func WriteSeq[T any](path string, seq iter.Seq2[*T, error]) error {
 	return writeAtomic(path, func(out io.Writer) error {
 		w := bufio.NewWriterSize(out, 64<<10)
 		var scratch bytes.Buffer
+		var appended []byte
 		n := 0
 		for v, err := range seq {
 			if err != nil {
@@ -53,9 +54,8 @@ func WriteSeq[T any](path string, seq iter.Seq2[*T, error]) error {
 				w.WriteString(",\n  ")
 			}
 			if a, ok := any(v).(IndentAppender); ok {
-				scratch.Reset()
-				scratch.Write(a.AppendIndentJSON(scratch.AvailableBuffer(), "  "))
-				w.Write(scratch.Bytes())
+				appended = a.AppendIndentJSON(appended[:0], "  ")
+				w.Write(appended)
 			} else if err := indented(w, &scratch, "  ", v); err != nil {
 				return err
 			}
