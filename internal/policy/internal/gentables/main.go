@@ -1,6 +1,15 @@
 // Command gentables writes internal/policy/tables_gen.go from the IAM data
-// in shared/data/iam (see its SOURCES.txt). Run it with `make generate`; the
-// output is committed so that nothing reads shared/ at build or run time.
+// in shared/data/iam (see its SOURCES.txt) and cci's own curation in
+// curated.json beside this file. Run it with `make generate`; the output is
+// committed so that nothing reads shared/ at build or run time.
+//
+// curated.json holds calls whose IAM action is not prefix:EventName
+// (renamed_events), calls that need no permission (no_permission_needed)
+// and calls deliberately left unmapped (left_unmapped), each with its
+// evidence. gentables checks it: every action must be canonical, no entry
+// may shadow a call whose prefix:EventName is already an action, and every
+// batch, WithTags or WithResponseStream method of sdk_method_iam_actions
+// whose prefix:Method is not an action must be decided in it.
 package main
 
 import (
@@ -11,6 +20,7 @@ import (
 	"go/format"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -32,8 +42,9 @@ var extraSources = map[string]string{
 func main() {
 	data := flag.String("data", "../shared/data/iam", "directory with the IAM data files")
 	out := flag.String("out", "internal/policy/tables_gen.go", "Go file to write")
+	cur := flag.String("curated", "internal/policy/internal/gentables/curated.json", "cci's curated overrides")
 	flag.Parse()
-	if err := run(*data, *out); err != nil {
+	if err := run(*data, *cur, *out); err != nil {
 		fmt.Fprintf(os.Stderr, "gentables: error: %v\n", err)
 		os.Exit(1)
 	}
@@ -50,7 +61,21 @@ func readJSON(path string, v any) error {
 	return nil
 }
 
-func run(dir, out string) error {
+// projectCuration is the shape of curated.json.
+type projectCuration struct {
+	Renamed map[string]struct {
+		Actions  []string `json:"actions"`
+		Evidence string   `json:"evidence"`
+	} `json:"renamed_events"`
+	NoPermission map[string]string `json:"no_permission_needed"`
+	LeftUnmapped map[string]string `json:"left_unmapped"`
+}
+
+// auditClass matches the method names whose IAM action is often not the
+// method's own name: batch variants, ...WithTags and ...WithResponseStream.
+var auditClass = regexp.MustCompile(`^Batch[A-Z]|Batch$|WithTags$|WithResponseStream$`)
+
+func run(dir, curatedPath, out string) error {
 	var actions struct {
 		Actions map[string]map[string]string `json:"actions"`
 	}
@@ -76,8 +101,13 @@ func run(dir, out string) error {
 	if err := readJSON(filepath.Join(dir, "cloudtrail_eventname_overrides.curated.json"), &curated); err != nil {
 		return err
 	}
+	var own projectCuration
+	if err := readJSON(curatedPath, &own); err != nil {
+		return err
+	}
 	var sdk struct {
-		Methods map[string][]string `json:"sdk_method_iam_actions"`
+		Methods  map[string][]string `json:"sdk_method_iam_actions"`
+		Services map[string]string   `json:"sdk_service_mappings"`
 	}
 	if err := readJSON(filepath.Join(dir, "sdk_method_iam_actions-2022-08-19.json"), &sdk); err != nil {
 		return err
@@ -146,6 +176,94 @@ func run(dir, out string) error {
 		}
 	}
 
+	// cci's own curation: every key must be "host Name" with a host whose
+	// prefix:Name is not already an action (the entry would hide it).
+	prefixOf := func(host string) string {
+		if p, ok := hosts[host]; ok {
+			return p
+		}
+		label, _, _ := strings.Cut(host, ".")
+		return label
+	}
+	decided := map[string]string{} // "prefix:Name" (lower case) -> section
+	ownKey := func(section, k string) (string, error) {
+		host, name, ok := strings.Cut(k, " ")
+		if !ok || host == "" || name == "" || strings.ContainsAny(name, " /") {
+			return "", fmt.Errorf("%s: %s key %q: want \"host EventName\"", curatedPath, section, k)
+		}
+		naive := prefixOf(host) + ":" + name
+		if _, err := canon(naive); err == nil {
+			return "", fmt.Errorf("%s: %s %q: %s is an IAM action; the entry would hide it", curatedPath, section, k, naive)
+		}
+		if prev, dup := decided[strings.ToLower(naive)]; dup {
+			return "", fmt.Errorf("%s: %s %q: already decided in %s", curatedPath, section, k, prev)
+		}
+		decided[strings.ToLower(naive)] = section
+		return naive, nil
+	}
+	for k, e := range own.Renamed {
+		if _, err := ownKey("renamed_events", k); err != nil {
+			return err
+		}
+		if len(e.Actions) == 0 || e.Evidence == "" {
+			return fmt.Errorf("%s: renamed_events %q: want actions and evidence", curatedPath, k)
+		}
+		if _, dup := renamed[k]; dup {
+			return fmt.Errorf("%s: renamed_events %q is also in the shared overrides", curatedPath, k)
+		}
+		for _, a := range e.Actions {
+			c, err := canon(a)
+			if err != nil {
+				return fmt.Errorf("%s: renamed_events %q: %w", curatedPath, k, err)
+			}
+			renamed[k] = append(renamed[k], c)
+		}
+	}
+	for k, why := range own.NoPermission {
+		if _, err := ownKey("no_permission_needed", k); err != nil {
+			return err
+		}
+		if why == "" {
+			return fmt.Errorf("%s: no_permission_needed %q: want evidence", curatedPath, k)
+		}
+	}
+	for k, why := range own.LeftUnmapped {
+		if _, err := ownKey("left_unmapped", k); err != nil {
+			return err
+		}
+		if why == "" {
+			return fmt.Errorf("%s: left_unmapped %q: want a reason", curatedPath, k)
+		}
+	}
+
+	// Audit: an SDK method of the class whose prefix:Method is no action
+	// must be decided, here or by the shared overrides.
+	var undecided []string
+	for m, acts := range sdk.Methods {
+		svc, name, _ := strings.Cut(m, ".")
+		if len(acts) == 0 || !auditClass.MatchString(name) {
+			continue // needs no permission, or not of the class
+		}
+		prefix, ok := sdk.Services[svc]
+		if !ok {
+			// Services missing from the table (SQS, DynamoDB, ...) take
+			// the prefix of their first action.
+			prefix, _, _ = strings.Cut(acts[0], ":")
+		}
+		naive := prefix + ":" + name
+		if _, err := canon(naive); err == nil {
+			continue
+		}
+		if _, ok := decided[strings.ToLower(naive)]; ok {
+			continue
+		}
+		undecided = append(undecided, m+" ("+naive+" is not an action)")
+	}
+	if len(undecided) > 0 {
+		sort.Strings(undecided)
+		return fmt.Errorf("%d SDK methods left undecided; add each to %s:\n  %s", len(undecided), curatedPath, strings.Join(undecided, "\n  "))
+	}
+
 	// Permissionless calls: keys look like "host Name" or "host A/B/C",
 	// sometimes with a parenthetical remark.
 	var free []string
@@ -159,7 +277,11 @@ func run(dir, out string) error {
 			free = append(free, host+" "+n)
 		}
 	}
+	for k := range own.NoPermission {
+		free = append(free, k)
+	}
 	sort.Strings(free)
+	free = slices.Compact(free)
 
 	verbs := map[string]string{}
 	for m, acts := range sdk.Methods {
