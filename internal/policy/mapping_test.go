@@ -232,6 +232,8 @@ func TestParseDenial(t *testing.T) {
 func FuzzMapEvent(f *testing.F) {
 	f.Add("s3.amazonaws.com", "HeadObject")
 	f.Add("lambda.amazonaws.com", "CreateFunction20150331")
+	f.Add("cloudfront.amazonaws.com", "CreateDistributionWithTags2020_05_31")
+	f.Add("sso.amazonaws.com", "Logout")
 	f.Add("", "")
 	f.Fuzz(func(t *testing.T, source, name string) {
 		m := MapEvent(source, name)
@@ -245,4 +247,19 @@ func FuzzMapEvent(f *testing.F) {
 		}
 		ParseDenial("AccessDenied", name)
 	})
+}
+
+func BenchmarkMapEvent(b *testing.B) {
+	calls := [][2]string{
+		{"ec2.amazonaws.com", "DescribeInstances"},
+		{"s3.amazonaws.com", "HeadObject"},
+		{"lambda.amazonaws.com", "UpdateFunctionCode20150331v2"},
+		{"sqs.amazonaws.com", "SendMessageBatch"},
+		{"cloudfront.amazonaws.com", "CreateDistributionWithTags2020_05_31"},
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		c := calls[i%len(calls)]
+		MapEvent(c[0], c[1])
+	}
 }
