@@ -10,14 +10,21 @@
 // may shadow a call whose prefix:EventName is already an action, and every
 // batch, WithTags or WithResponseStream method of sdk_method_iam_actions
 // whose prefix:Method is not an action must be decided in it.
+//
+// With -audit-models DIR (botocore's data directory) it writes nothing but
+// the wider audit: every operation of those shapes, or unauthenticated,
+// in the AWS SDK service models whose prefix:Name is not an action, with
+// its decision, failing on any undecided one.
 package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"go/format"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -43,8 +50,9 @@ func main() {
 	data := flag.String("data", "../shared/data/iam", "directory with the IAM data files")
 	out := flag.String("out", "internal/policy/tables_gen.go", "Go file to write")
 	cur := flag.String("curated", "internal/policy/internal/gentables/curated.json", "cci's curated overrides")
+	models := flag.String("audit-models", "", "audit the AWS SDK service models in this directory (botocore's data/) instead of writing -out")
 	flag.Parse()
-	if err := run(*data, *cur, *out); err != nil {
+	if err := run(*data, *cur, *models, *out); err != nil {
 		fmt.Fprintf(os.Stderr, "gentables: error: %v\n", err)
 		os.Exit(1)
 	}
@@ -75,7 +83,7 @@ type projectCuration struct {
 // method's own name: batch variants, ...WithTags and ...WithResponseStream.
 var auditClass = regexp.MustCompile(`^Batch[A-Z]|Batch$|WithTags$|WithResponseStream$`)
 
-func run(dir, curatedPath, out string) error {
+func run(dir, curatedPath, modelsDir, out string) error {
 	var actions struct {
 		Actions map[string]map[string]string `json:"actions"`
 	}
@@ -236,8 +244,41 @@ func run(dir, curatedPath, out string) error {
 		}
 	}
 
+	// Permissionless calls: keys look like "host Name" or "host A/B/C",
+	// sometimes with a parenthetical remark.
+	var free []string
+	for k := range curated.NoPermission {
+		host, names, ok := strings.Cut(k, " ")
+		if !ok {
+			return fmt.Errorf("no_permission_needed key %q: want \"host Name[/Name]\"", k)
+		}
+		names, _, _ = strings.Cut(names, " ")
+		for _, n := range strings.Split(names, "/") {
+			free = append(free, host+" "+n)
+		}
+	}
+	for k := range own.NoPermission {
+		free = append(free, k)
+	}
+	sort.Strings(free)
+	free = slices.Compact(free)
+
+	// Everything decided, here or in the shared overrides, by prefix:Name.
+	for k := range renamed {
+		host, name, _ := strings.Cut(k, " ")
+		if _, ok := decided[strings.ToLower(prefixOf(host)+":"+name)]; !ok {
+			decided[strings.ToLower(prefixOf(host)+":"+name)] = "shared renamed_events"
+		}
+	}
+	for _, k := range free {
+		host, name, _ := strings.Cut(k, " ")
+		if _, ok := decided[strings.ToLower(prefixOf(host)+":"+name)]; !ok {
+			decided[strings.ToLower(prefixOf(host)+":"+name)] = "shared no_permission_needed"
+		}
+	}
+
 	// Audit: an SDK method of the class whose prefix:Method is no action
-	// must be decided, here or by the shared overrides.
+	// must be decided.
 	var undecided []string
 	for m, acts := range sdk.Methods {
 		svc, name, _ := strings.Cut(m, ".")
@@ -263,25 +304,9 @@ func run(dir, curatedPath, out string) error {
 		sort.Strings(undecided)
 		return fmt.Errorf("%d SDK methods left undecided; add each to %s:\n  %s", len(undecided), curatedPath, strings.Join(undecided, "\n  "))
 	}
-
-	// Permissionless calls: keys look like "host Name" or "host A/B/C",
-	// sometimes with a parenthetical remark.
-	var free []string
-	for k := range curated.NoPermission {
-		host, names, ok := strings.Cut(k, " ")
-		if !ok {
-			return fmt.Errorf("no_permission_needed key %q: want \"host Name[/Name]\"", k)
-		}
-		names, _, _ = strings.Cut(names, " ")
-		for _, n := range strings.Split(names, "/") {
-			free = append(free, host+" "+n)
-		}
+	if modelsDir != "" {
+		return auditModels(os.Stdout, modelsDir, curatedPath, all, decided)
 	}
-	for k := range own.NoPermission {
-		free = append(free, k)
-	}
-	sort.Strings(free)
-	free = slices.Compact(free)
 
 	verbs := map[string]string{}
 	for m, acts := range sdk.Methods {
@@ -349,4 +374,119 @@ func writeListMap(b *bytes.Buffer, doc, name string, m map[string][]string) {
 		b.WriteString("},\n")
 	}
 	b.WriteString("}\n\n")
+}
+
+// auditModels writes to w every operation of the botocore service models under dir
+// (dir/<service>/<version>/service-2.json[.gz]) that is of the audited class
+// or unauthenticated (portal-style) and whose prefix:Name is not an action,
+// with its decision, and fails if any is undecided. The models are not
+// shared data: this is the wider audit that curated.json records.
+func auditModels(w io.Writer, dir, curatedPath string, actions []string, decided map[string]string) error {
+	prefixes := map[string]bool{}
+	known := map[string]bool{}
+	for _, a := range actions {
+		p, _, _ := strings.Cut(a, ":")
+		prefixes[strings.ToLower(p)] = true
+		known[strings.ToLower(a)] = true
+	}
+	services, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("reading models: %w", err)
+	}
+	var lines, undecided []string
+	for _, svc := range services {
+		model, err := latestModel(filepath.Join(dir, svc.Name()))
+		if err != nil {
+			return err
+		}
+		if model == nil {
+			continue
+		}
+		prefix := model.Metadata.SigningName
+		if prefix == "" {
+			prefix = model.Metadata.EndpointPrefix
+		}
+		if p, ok := modelPrefixAliases[prefix]; ok {
+			prefix = p
+		}
+		for op, o := range model.Operations {
+			noAuth := o.AuthType == "none" || slices.Contains(o.Auth, "smithy.api#noAuth")
+			if !noAuth && !auditClass.MatchString(op) {
+				continue
+			}
+			naive := strings.ToLower(prefix + ":" + op)
+			switch {
+			case known[naive]:
+				continue
+			case decided[naive] != "":
+				lines = append(lines, fmt.Sprintf("%s:%s\t%s", prefix, op, decided[naive]))
+			case !prefixes[strings.ToLower(prefix)]:
+				lines = append(lines, fmt.Sprintf("%s:%s\tskipped: the model's signing name %s is no IAM prefix", prefix, op, prefix))
+			default:
+				undecided = append(undecided, prefix+":"+op)
+				lines = append(lines, fmt.Sprintf("%s:%s\tUNDECIDED", prefix, op))
+			}
+		}
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
+	fmt.Fprintf(w, "%d audited operations, %d undecided\n", len(lines), len(undecided))
+	if len(undecided) > 0 {
+		return fmt.Errorf("%d operations left undecided; add each to %s", len(undecided), curatedPath)
+	}
+	return nil
+}
+
+// modelPrefixAliases maps signing names of service models that are no IAM
+// prefix to the prefix CloudTrail's eventSource gives: the portal API of
+// IAM Identity Center is logged by sso.amazonaws.com.
+var modelPrefixAliases = map[string]string{"awsssoportal": "sso"}
+
+// serviceModel is the part of a botocore service-2.json that the audit reads.
+type serviceModel struct {
+	Metadata struct {
+		SigningName    string `json:"signingName"`
+		EndpointPrefix string `json:"endpointPrefix"`
+	} `json:"metadata"`
+	Operations map[string]struct {
+		AuthType string   `json:"authtype"`
+		Auth     []string `json:"auth"`
+	} `json:"operations"`
+}
+
+// latestModel reads the newest API version's model of one service
+// directory, or returns nil when it holds none.
+func latestModel(svcDir string) (*serviceModel, error) {
+	versions, err := os.ReadDir(svcDir)
+	if err != nil {
+		return nil, nil // a file beside the service directories
+	}
+	for i := len(versions) - 1; i >= 0; i-- {
+		for _, name := range []string{"service-2.json.gz", "service-2.json"} {
+			path := filepath.Join(svcDir, versions[i].Name(), name)
+			f, err := os.Open(path)
+			if err != nil {
+				continue
+			}
+			var r io.Reader = f
+			if strings.HasSuffix(name, ".gz") {
+				zr, err := gzip.NewReader(f)
+				if err != nil {
+					f.Close()
+					return nil, fmt.Errorf("reading %s: %w", path, err)
+				}
+				r = zr
+			}
+			var m serviceModel
+			err = json.NewDecoder(r).Decode(&m)
+			f.Close()
+			if err != nil {
+				return nil, fmt.Errorf("decoding %s: %w", path, err)
+			}
+			return &m, nil
+		}
+	}
+	return nil, nil
 }

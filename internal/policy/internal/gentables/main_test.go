@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,7 +96,7 @@ func TestRunCuration(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := filepath.Join(dir, "tables_gen.go")
-			err := run(dir, cur, out)
+			err := run(dir, cur, "", out)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("run() error = %v, want one containing %q", err, tt.wantErr)
@@ -115,5 +118,48 @@ func TestRunCuration(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestAuditModels(t *testing.T) {
+	dir := t.TempDir()
+	write := func(path, body string, gz bool) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if gz {
+			zw := gzip.NewWriter(&buf)
+			zw.Write([]byte(body))
+			zw.Close()
+		} else {
+			buf.WriteString(body)
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The newest version directory wins; an old one is ignored.
+	write(filepath.Join(dir, "sqs", "2011-01-01", "service-2.json"), `{"metadata": {"signingName": "sqs"}, "operations": {"OldBatch": {}}}`, false)
+	write(filepath.Join(dir, "sqs", "2012-11-05", "service-2.json.gz"), `{"metadata": {"signingName": "sqs"},
+		"operations": {"SendMessageBatch": {}, "SendMessage": {}, "PurgeQueueBatch": {}}}`, true)
+	write(filepath.Join(dir, "sso", "2019-06-10", "service-2.json"), `{"metadata": {"signingName": "awsssoportal"},
+		"operations": {"Logout": {"authtype": "none"}}}`, false)
+	actions := []string{"sqs:SendMessage", "sso:ListInstances"}
+
+	decided := map[string]string{"sqs:sendmessagebatch": "renamed_events", "sso:logout": "no_permission_needed"}
+	var report bytes.Buffer
+	err := auditModels(&report, dir, "curated.json", actions, decided)
+	if err == nil || !strings.Contains(err.Error(), "1 operations left undecided") {
+		t.Fatalf("auditModels() = %v, want sqs:PurgeQueueBatch undecided", err)
+	}
+	want := "sqs:PurgeQueueBatch\tUNDECIDED\nsqs:SendMessageBatch\trenamed_events\nsso:Logout\tno_permission_needed\n3 audited operations, 1 undecided\n"
+	if report.String() != want {
+		t.Errorf("report:\n%s\nwant:\n%s", report.String(), want)
+	}
+	decided["sqs:purgequeuebatch"] = "left_unmapped"
+	if err := auditModels(io.Discard, dir, "curated.json", actions, decided); err != nil {
+		t.Fatalf("auditModels() = %v, want every operation decided", err)
 	}
 }
