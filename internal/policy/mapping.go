@@ -37,11 +37,25 @@ func Prefix(eventSource string) string {
 func MapEvent(eventSource, eventName string) Mapping {
 	host := strings.ToLower(strings.TrimSpace(eventSource))
 	name := strings.TrimSpace(eventName)
+	// A versioned name (CreateDistributionWithTags2020_05_31) is looked up
+	// as logged first, then without its suffix.
+	base := name
+	if loc := versionSuffixRE.FindStringIndex(name); loc != nil && loc[0] > 0 {
+		base = name[:loc[0]]
+	}
 	key := host + " " + name
 	m := Mapping{Permissionless: permissionless[key]}
 	if acts, ok := renamedEvents[key]; ok {
 		m.Actions = acts
 		return m
+	}
+	if base != name {
+		baseKey := host + " " + base
+		m.Permissionless = m.Permissionless || permissionless[baseKey]
+		if acts, ok := renamedEvents[baseKey]; ok {
+			m.Actions = acts
+			return m
+		}
 	}
 	prefix := Prefix(host)
 	if prefix == "s3" {
@@ -56,10 +70,7 @@ func MapEvent(eventSource, eventName string) Mapping {
 			return m
 		}
 	}
-	if loc := versionSuffixRE.FindStringIndex(name); loc != nil && loc[0] > 0 {
-		name = name[:loc[0]]
-	}
-	action := prefix + ":" + name
+	action := prefix + ":" + base
 	if c, ok := Canonical(action); ok {
 		m.Actions = []string{c}
 		return m

@@ -51,6 +51,86 @@ func TestMapEvent(t *testing.T) {
 	}
 }
 
+// The batch, ...WithTags, ...WithResponseStream and portal calls whose
+// prefix:EventName is no IAM action (curated.json in gentables).
+func TestMapEventAuditedCalls(t *testing.T) {
+	tests := []struct {
+		source, name   string
+		want           []string
+		unmapped, free bool
+	}{
+		{"sqs.amazonaws.com", "SendMessageBatch", []string{"sqs:SendMessage"}, false, false},
+		{"sqs.amazonaws.com", "DeleteMessageBatch", []string{"sqs:DeleteMessage"}, false, false},
+		{"sqs.amazonaws.com", "ChangeMessageVisibilityBatch", []string{"sqs:ChangeMessageVisibility"}, false, false},
+		{"sns.amazonaws.com", "PublishBatch", []string{"sns:Publish"}, false, false},
+		{"lambda.amazonaws.com", "InvokeWithResponseStream", []string{"lambda:InvokeFunction"}, false, false},
+		{"cloudfront.amazonaws.com", "CreateDistributionWithTags", []string{"cloudfront:CreateDistribution", "cloudfront:TagResource"}, false, false},
+		{"cloudfront.amazonaws.com", "CreateDistributionWithTags2020_05_31", []string{"cloudfront:CreateDistribution", "cloudfront:TagResource"}, false, false},
+		{"cloudfront.amazonaws.com", "CreateStreamingDistributionWithTags2020_05_31", []string{"cloudfront:CreateStreamingDistributionWithTags"}, false, false},
+		{"s3.amazonaws.com", "CreateSession", []string{"s3express:CreateSession"}, false, false},
+		{"s3express.amazonaws.com", "CreateSession", []string{"s3express:CreateSession"}, false, false},
+		{"verifiedpermissions.amazonaws.com", "BatchIsAuthorized", []string{"verifiedpermissions:IsAuthorized"}, false, false},
+		{"verifiedpermissions.amazonaws.com", "BatchIsAuthorizedWithToken", []string{"verifiedpermissions:IsAuthorizedWithToken"}, false, false},
+		{"verifiedpermissions.amazonaws.com", "BatchGetPolicy", []string{"verifiedpermissions:GetPolicy"}, false, false},
+		{"vpc-lattice.amazonaws.com", "BatchUpdateRule", []string{"vpc-lattice:UpdateRule"}, false, false},
+		{"bcm-pricing-calculator.amazonaws.com", "BatchCreateBillScenarioCommitmentModification", []string{"bcm-pricing-calculator:CreateBillScenarioCommitmentModification"}, false, false},
+		{"bcm-pricing-calculator.amazonaws.com", "BatchCreateBillScenarioUsageModification", []string{"bcm-pricing-calculator:CreateBillScenarioUsageModification"}, false, false},
+		{"bcm-pricing-calculator.amazonaws.com", "BatchCreateWorkloadEstimateUsage", []string{"bcm-pricing-calculator:CreateWorkloadEstimateUsage"}, false, false},
+		{"bcm-pricing-calculator.amazonaws.com", "BatchDeleteBillScenarioCommitmentModification", []string{"bcm-pricing-calculator:DeleteBillScenarioCommitmentModification"}, false, false},
+		{"bcm-pricing-calculator.amazonaws.com", "BatchDeleteBillScenarioUsageModification", []string{"bcm-pricing-calculator:DeleteBillScenarioUsageModification"}, false, false},
+		{"bcm-pricing-calculator.amazonaws.com", "BatchDeleteWorkloadEstimateUsage", []string{"bcm-pricing-calculator:DeleteWorkloadEstimateUsage"}, false, false},
+		{"bcm-pricing-calculator.amazonaws.com", "BatchUpdateBillScenarioCommitmentModification", []string{"bcm-pricing-calculator:UpdateBillScenarioCommitmentModification"}, false, false},
+		{"bcm-pricing-calculator.amazonaws.com", "BatchUpdateBillScenarioUsageModification", []string{"bcm-pricing-calculator:UpdateBillScenarioUsageModification"}, false, false},
+		{"bcm-pricing-calculator.amazonaws.com", "BatchUpdateWorkloadEstimateUsage", []string{"bcm-pricing-calculator:UpdateWorkloadEstimateUsage"}, false, false},
+		{"marketplacecatalog.amazonaws.com", "BatchDescribeEntities", []string{"aws-marketplace:DescribeEntity"}, false, false},
+		{"deadline.amazonaws.com", "BatchGetJob", []string{"deadline:GetJob"}, false, false},
+		{"glue.amazonaws.com", "BatchGetDataQualityResult", []string{"glue:GetDataQualityResult"}, false, false},
+		{"securityhub.amazonaws.com", "BatchUpdateFindingsV2", []string{"securityhub:BatchUpdateFindings"}, false, false},
+		{"tax.amazonaws.com", "BatchGetTaxExemptions", []string{"tax:GetExemptions"}, false, false},
+		// Need no permission: kept as logged, never unmapped.
+		{"signin.amazonaws.com", "GetSigninToken", []string{"signin:GetSigninToken"}, false, true},
+		{"sso.amazonaws.com", "GetRoleCredentials", []string{"sso:GetRoleCredentials"}, false, true},
+		{"sso.amazonaws.com", "ListAccounts", []string{"sso:ListAccounts"}, false, true},
+		{"sso.amazonaws.com", "ListAccountRoles", []string{"sso:ListAccountRoles"}, false, true},
+		{"sso.amazonaws.com", "Logout", []string{"sso:Logout"}, false, true},
+		{"sso-oauth.amazonaws.com", "CreateToken", []string{"sso-oauth:CreateToken"}, false, true},
+		{"sso-oauth.amazonaws.com", "RegisterClient", []string{"sso-oauth:RegisterClient"}, false, true},
+		{"sso-oauth.amazonaws.com", "StartDeviceAuthorization", []string{"sso-oauth:StartDeviceAuthorization"}, false, true},
+		{"cognito-idp.amazonaws.com", "CompleteWebAuthnRegistration", []string{"cognito-idp:CompleteWebAuthnRegistration"}, false, true},
+		{"cognito-idp.amazonaws.com", "DeleteWebAuthnCredential", []string{"cognito-idp:DeleteWebAuthnCredential"}, false, true},
+		{"cognito-idp.amazonaws.com", "GetUserAuthFactors", []string{"cognito-idp:GetUserAuthFactors"}, false, true},
+		{"cognito-idp.amazonaws.com", "ListWebAuthnCredentials", []string{"cognito-idp:ListWebAuthnCredentials"}, false, true},
+		{"cognito-idp.amazonaws.com", "StartWebAuthnRegistration", []string{"cognito-idp:StartWebAuthnRegistration"}, false, true},
+		// Real actions of the same shapes stay as they are.
+		{"sso-oauth.amazonaws.com", "CreateTokenWithIAM", []string{"sso-oauth:CreateTokenWithIAM"}, false, false},
+		{"dynamodb.amazonaws.com", "BatchWriteItem", []string{"dynamodb:BatchWriteItem"}, false, false},
+		{"iotevents.amazonaws.com", "BatchPutMessage", []string{"iotevents:BatchPutMessage"}, false, false},
+		// Left unmapped on purpose (no 1:1 action, or no documented one).
+		{"dynamodb.amazonaws.com", "BatchExecuteStatement", []string{"dynamodb:BatchExecuteStatement"}, true, false},
+		{"mediaconnect.amazonaws.com", "BatchGetRouterInput", []string{"mediaconnect:BatchGetRouterInput"}, true, false},
+		{"deadline.amazonaws.com", "BatchGetTask", []string{"deadline:BatchGetTask"}, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.source+"/"+tt.name, func(t *testing.T) {
+			m := MapEvent(tt.source, tt.name)
+			if !slices.Equal(m.Actions, tt.want) || m.Unmapped != tt.unmapped || m.Permissionless != tt.free {
+				t.Errorf("MapEvent(%q, %q) = %+v, want actions %v unmapped=%v permissionless=%v",
+					tt.source, tt.name, m, tt.want, tt.unmapped, tt.free)
+			}
+		})
+	}
+}
+
+// An override must never hide a call whose own name is an IAM action.
+func TestOverridesDoNotShadowActions(t *testing.T) {
+	for key := range renamedEvents {
+		host, name, _ := strings.Cut(key, " ")
+		if c, ok := Canonical(Prefix(host) + ":" + name); ok {
+			t.Errorf("renamedEvents[%q] hides the IAM action %s", key, c)
+		}
+	}
+}
+
 func TestNormalizeLegacy(t *testing.T) {
 	tests := []struct {
 		key  string
@@ -152,6 +232,8 @@ func TestParseDenial(t *testing.T) {
 func FuzzMapEvent(f *testing.F) {
 	f.Add("s3.amazonaws.com", "HeadObject")
 	f.Add("lambda.amazonaws.com", "CreateFunction20150331")
+	f.Add("cloudfront.amazonaws.com", "CreateDistributionWithTags2020_05_31")
+	f.Add("sso.amazonaws.com", "Logout")
 	f.Add("", "")
 	f.Fuzz(func(t *testing.T, source, name string) {
 		m := MapEvent(source, name)
@@ -165,4 +247,19 @@ func FuzzMapEvent(f *testing.F) {
 		}
 		ParseDenial("AccessDenied", name)
 	})
+}
+
+func BenchmarkMapEvent(b *testing.B) {
+	calls := [][2]string{
+		{"ec2.amazonaws.com", "DescribeInstances"},
+		{"s3.amazonaws.com", "HeadObject"},
+		{"lambda.amazonaws.com", "UpdateFunctionCode20150331v2"},
+		{"sqs.amazonaws.com", "SendMessageBatch"},
+		{"cloudfront.amazonaws.com", "CreateDistributionWithTags2020_05_31"},
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		c := calls[i%len(calls)]
+		MapEvent(c[0], c[1])
+	}
 }

@@ -1,16 +1,33 @@
 // Command gentables writes internal/policy/tables_gen.go from the IAM data
-// in shared/data/iam (see its SOURCES.txt). Run it with `make generate`; the
-// output is committed so that nothing reads shared/ at build or run time.
+// in shared/data/iam (see its SOURCES.txt) and cci's own curation in
+// curated.json beside this file. Run it with `make generate`; the output is
+// committed so that nothing reads shared/ at build or run time.
+//
+// curated.json holds calls whose IAM action is not prefix:EventName
+// (renamed_events), calls that need no permission (no_permission_needed)
+// and calls deliberately left unmapped (left_unmapped), each with its
+// evidence. gentables checks it: every action must be canonical, no entry
+// may shadow a call whose prefix:EventName is already an action, and every
+// batch, WithTags or WithResponseStream method of sdk_method_iam_actions
+// whose prefix:Method is not an action must be decided in it.
+//
+// With -audit-models DIR (botocore's data directory) it writes nothing but
+// the wider audit: every operation of those shapes, or unauthenticated,
+// in the AWS SDK service models whose prefix:Name is not an action, with
+// its decision, failing on any undecided one.
 package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"go/format"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -32,8 +49,10 @@ var extraSources = map[string]string{
 func main() {
 	data := flag.String("data", "../shared/data/iam", "directory with the IAM data files")
 	out := flag.String("out", "internal/policy/tables_gen.go", "Go file to write")
+	cur := flag.String("curated", "internal/policy/internal/gentables/curated.json", "cci's curated overrides")
+	models := flag.String("audit-models", "", "audit the AWS SDK service models in this directory (botocore's data/) instead of writing -out")
 	flag.Parse()
-	if err := run(*data, *out); err != nil {
+	if err := run(*data, *cur, *models, *out); err != nil {
 		fmt.Fprintf(os.Stderr, "gentables: error: %v\n", err)
 		os.Exit(1)
 	}
@@ -50,7 +69,21 @@ func readJSON(path string, v any) error {
 	return nil
 }
 
-func run(dir, out string) error {
+// projectCuration is the shape of curated.json.
+type projectCuration struct {
+	Renamed map[string]struct {
+		Actions  []string `json:"actions"`
+		Evidence string   `json:"evidence"`
+	} `json:"renamed_events"`
+	NoPermission map[string]string `json:"no_permission_needed"`
+	LeftUnmapped map[string]string `json:"left_unmapped"`
+}
+
+// auditClass matches the method names whose IAM action is often not the
+// method's own name: batch variants, ...WithTags and ...WithResponseStream.
+var auditClass = regexp.MustCompile(`^Batch[A-Z]|Batch$|WithTags$|WithResponseStream$`)
+
+func run(dir, curatedPath, modelsDir, out string) error {
 	var actions struct {
 		Actions map[string]map[string]string `json:"actions"`
 	}
@@ -76,8 +109,13 @@ func run(dir, out string) error {
 	if err := readJSON(filepath.Join(dir, "cloudtrail_eventname_overrides.curated.json"), &curated); err != nil {
 		return err
 	}
+	var own projectCuration
+	if err := readJSON(curatedPath, &own); err != nil {
+		return err
+	}
 	var sdk struct {
-		Methods map[string][]string `json:"sdk_method_iam_actions"`
+		Methods  map[string][]string `json:"sdk_method_iam_actions"`
+		Services map[string]string   `json:"sdk_service_mappings"`
 	}
 	if err := readJSON(filepath.Join(dir, "sdk_method_iam_actions-2022-08-19.json"), &sdk); err != nil {
 		return err
@@ -146,6 +184,66 @@ func run(dir, out string) error {
 		}
 	}
 
+	// cci's own curation: every key must be "host Name" with a host whose
+	// prefix:Name is not already an action (the entry would hide it).
+	prefixOf := func(host string) string {
+		if p, ok := hosts[host]; ok {
+			return p
+		}
+		label, _, _ := strings.Cut(host, ".")
+		return label
+	}
+	decided := map[string]string{} // "prefix:Name" (lower case) -> section
+	ownKey := func(section, k string) (string, error) {
+		host, name, ok := strings.Cut(k, " ")
+		if !ok || host == "" || name == "" || strings.ContainsAny(name, " /") {
+			return "", fmt.Errorf("%s: %s key %q: want \"host EventName\"", curatedPath, section, k)
+		}
+		naive := prefixOf(host) + ":" + name
+		if _, err := canon(naive); err == nil {
+			return "", fmt.Errorf("%s: %s %q: %s is an IAM action; the entry would hide it", curatedPath, section, k, naive)
+		}
+		if prev, dup := decided[strings.ToLower(naive)]; dup {
+			return "", fmt.Errorf("%s: %s %q: already decided in %s", curatedPath, section, k, prev)
+		}
+		decided[strings.ToLower(naive)] = section
+		return naive, nil
+	}
+	for k, e := range own.Renamed {
+		if _, err := ownKey("renamed_events", k); err != nil {
+			return err
+		}
+		if len(e.Actions) == 0 || e.Evidence == "" {
+			return fmt.Errorf("%s: renamed_events %q: want actions and evidence", curatedPath, k)
+		}
+		if _, dup := renamed[k]; dup {
+			return fmt.Errorf("%s: renamed_events %q is also in the shared overrides", curatedPath, k)
+		}
+		for _, a := range e.Actions {
+			c, err := canon(a)
+			if err != nil {
+				return fmt.Errorf("%s: renamed_events %q: %w", curatedPath, k, err)
+			}
+			renamed[k] = append(renamed[k], c)
+		}
+	}
+	for k, why := range own.NoPermission {
+		if _, err := ownKey("no_permission_needed", k); err != nil {
+			return err
+		}
+		if why == "" {
+			return fmt.Errorf("%s: no_permission_needed %q: want evidence", curatedPath, k)
+		}
+	}
+	for k, why := range own.LeftUnmapped {
+		if _, err := ownKey("left_unmapped", k); err != nil {
+			return err
+		}
+		if why == "" {
+			return fmt.Errorf("%s: left_unmapped %q: want a reason", curatedPath, k)
+		}
+	}
+
 	// Permissionless calls: keys look like "host Name" or "host A/B/C",
 	// sometimes with a parenthetical remark.
 	var free []string
@@ -159,7 +257,56 @@ func run(dir, out string) error {
 			free = append(free, host+" "+n)
 		}
 	}
+	for k := range own.NoPermission {
+		free = append(free, k)
+	}
 	sort.Strings(free)
+	free = slices.Compact(free)
+
+	// Everything decided, here or in the shared overrides, by prefix:Name.
+	for k := range renamed {
+		host, name, _ := strings.Cut(k, " ")
+		if _, ok := decided[strings.ToLower(prefixOf(host)+":"+name)]; !ok {
+			decided[strings.ToLower(prefixOf(host)+":"+name)] = "shared renamed_events"
+		}
+	}
+	for _, k := range free {
+		host, name, _ := strings.Cut(k, " ")
+		if _, ok := decided[strings.ToLower(prefixOf(host)+":"+name)]; !ok {
+			decided[strings.ToLower(prefixOf(host)+":"+name)] = "shared no_permission_needed"
+		}
+	}
+
+	// Audit: an SDK method of the class whose prefix:Method is no action
+	// must be decided.
+	var undecided []string
+	for m, acts := range sdk.Methods {
+		svc, name, _ := strings.Cut(m, ".")
+		if len(acts) == 0 || !auditClass.MatchString(name) {
+			continue // needs no permission, or not of the class
+		}
+		prefix, ok := sdk.Services[svc]
+		if !ok {
+			// Services missing from the table (SQS, DynamoDB, ...) take
+			// the prefix of their first action.
+			prefix, _, _ = strings.Cut(acts[0], ":")
+		}
+		naive := prefix + ":" + name
+		if _, err := canon(naive); err == nil {
+			continue
+		}
+		if _, ok := decided[strings.ToLower(naive)]; ok {
+			continue
+		}
+		undecided = append(undecided, m+" ("+naive+" is not an action)")
+	}
+	if len(undecided) > 0 {
+		sort.Strings(undecided)
+		return fmt.Errorf("%d SDK methods left undecided; add each to %s:\n  %s", len(undecided), curatedPath, strings.Join(undecided, "\n  "))
+	}
+	if modelsDir != "" {
+		return auditModels(os.Stdout, modelsDir, curatedPath, all, decided)
+	}
 
 	verbs := map[string]string{}
 	for m, acts := range sdk.Methods {
@@ -227,4 +374,119 @@ func writeListMap(b *bytes.Buffer, doc, name string, m map[string][]string) {
 		b.WriteString("},\n")
 	}
 	b.WriteString("}\n\n")
+}
+
+// auditModels writes to w every operation of the botocore service models under dir
+// (dir/<service>/<version>/service-2.json[.gz]) that is of the audited class
+// or unauthenticated (portal-style) and whose prefix:Name is not an action,
+// with its decision, and fails if any is undecided. The models are not
+// shared data: this is the wider audit that curated.json records.
+func auditModels(w io.Writer, dir, curatedPath string, actions []string, decided map[string]string) error {
+	prefixes := map[string]bool{}
+	known := map[string]bool{}
+	for _, a := range actions {
+		p, _, _ := strings.Cut(a, ":")
+		prefixes[strings.ToLower(p)] = true
+		known[strings.ToLower(a)] = true
+	}
+	services, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("reading models: %w", err)
+	}
+	var lines, undecided []string
+	for _, svc := range services {
+		model, err := latestModel(filepath.Join(dir, svc.Name()))
+		if err != nil {
+			return err
+		}
+		if model == nil {
+			continue
+		}
+		prefix := model.Metadata.SigningName
+		if prefix == "" {
+			prefix = model.Metadata.EndpointPrefix
+		}
+		if p, ok := modelPrefixAliases[prefix]; ok {
+			prefix = p
+		}
+		for op, o := range model.Operations {
+			noAuth := o.AuthType == "none" || slices.Contains(o.Auth, "smithy.api#noAuth")
+			if !noAuth && !auditClass.MatchString(op) {
+				continue
+			}
+			naive := strings.ToLower(prefix + ":" + op)
+			switch {
+			case known[naive]:
+				continue
+			case decided[naive] != "":
+				lines = append(lines, fmt.Sprintf("%s:%s\t%s", prefix, op, decided[naive]))
+			case !prefixes[strings.ToLower(prefix)]:
+				lines = append(lines, fmt.Sprintf("%s:%s\tskipped: the model's signing name %s is no IAM prefix", prefix, op, prefix))
+			default:
+				undecided = append(undecided, prefix+":"+op)
+				lines = append(lines, fmt.Sprintf("%s:%s\tUNDECIDED", prefix, op))
+			}
+		}
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
+	fmt.Fprintf(w, "%d audited operations, %d undecided\n", len(lines), len(undecided))
+	if len(undecided) > 0 {
+		return fmt.Errorf("%d operations left undecided; add each to %s", len(undecided), curatedPath)
+	}
+	return nil
+}
+
+// modelPrefixAliases maps signing names of service models that are no IAM
+// prefix to the prefix CloudTrail's eventSource gives: the portal API of
+// IAM Identity Center is logged by sso.amazonaws.com.
+var modelPrefixAliases = map[string]string{"awsssoportal": "sso"}
+
+// serviceModel is the part of a botocore service-2.json that the audit reads.
+type serviceModel struct {
+	Metadata struct {
+		SigningName    string `json:"signingName"`
+		EndpointPrefix string `json:"endpointPrefix"`
+	} `json:"metadata"`
+	Operations map[string]struct {
+		AuthType string   `json:"authtype"`
+		Auth     []string `json:"auth"`
+	} `json:"operations"`
+}
+
+// latestModel reads the newest API version's model of one service
+// directory, or returns nil when it holds none.
+func latestModel(svcDir string) (*serviceModel, error) {
+	versions, err := os.ReadDir(svcDir)
+	if err != nil {
+		return nil, nil // a file beside the service directories
+	}
+	for i := len(versions) - 1; i >= 0; i-- {
+		for _, name := range []string{"service-2.json.gz", "service-2.json"} {
+			path := filepath.Join(svcDir, versions[i].Name(), name)
+			f, err := os.Open(path)
+			if err != nil {
+				continue
+			}
+			var r io.Reader = f
+			if strings.HasSuffix(name, ".gz") {
+				zr, err := gzip.NewReader(f)
+				if err != nil {
+					f.Close()
+					return nil, fmt.Errorf("reading %s: %w", path, err)
+				}
+				r = zr
+			}
+			var m serviceModel
+			err = json.NewDecoder(r).Decode(&m)
+			f.Close()
+			if err != nil {
+				return nil, fmt.Errorf("decoding %s: %w", path, err)
+			}
+			return &m, nil
+		}
+	}
+	return nil, nil
 }
