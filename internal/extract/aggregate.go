@@ -2,6 +2,7 @@ package extract
 
 import (
 	"encoding/binary"
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -392,16 +393,16 @@ const topN = 10
 // identities converts the aggregate into events.json entries, keeping the
 // identities keep selects. Lineage is computed over every identity, as the
 // legacy tool did, so created_by survives filtering out the creator.
-func (a *aggregate) identities(keep func(name string) bool) map[string]*Identity {
-	out := map[string]*Identity{}
+func (a *aggregate) identities(keep func(name string) bool) map[string]*events.Identity {
+	out := map[string]*events.Identity{}
 	for name, id := range a.ids {
 		if !keep(name) {
 			continue
 		}
-		ident := &Identity{
+		ident := &events.Identity{
 			Provider:   "AWS",
 			Name:       name,
-			Events:     map[string]*Action{},
+			Events:     map[string]*events.Action{},
 			ARNs:       sortedSet(id.arns),
 			Accounts:   sortedSet(id.accounts),
 			Regions:    sortedSet(id.regions),
@@ -414,7 +415,7 @@ func (a *aggregate) identities(keep func(name string) bool) map[string]*Identity
 			ident.FirstSeen, ident.LastSeen = formatTime(id.first), formatTime(id.last)
 		}
 		for an, act := range id.actions {
-			out := &Action{
+			out := &events.Action{
 				Count:          act.count,
 				EventNames:     sortedSet(act.eventNames),
 				Unmapped:       act.unmapped,
@@ -426,7 +427,7 @@ func (a *aggregate) identities(keep func(name string) bool) map[string]*Identity
 			}
 			out.Errors = counts(act.errors)
 			for k, n := range act.denied {
-				out.Denied = append(out.Denied, Denial{ErrorCode: k.code, Action: k.action, Cause: k.cause, Count: *n})
+				out.Denied = append(out.Denied, events.Denial{ErrorCode: k.code, Action: k.action, Cause: k.cause, Count: *n})
 			}
 			sort.Slice(out.Denied, func(i, j int) bool {
 				x, y := out.Denied[i], out.Denied[j]
@@ -508,13 +509,13 @@ func sortedSet(m map[string]struct{}) []string {
 	return out
 }
 
-func top(m map[string]*int64, n int) []Count {
+func top(m map[string]*int64, n int) []events.Count {
 	if len(m) == 0 {
 		return nil
 	}
-	out := make([]Count, 0, len(m))
+	out := make([]events.Count, 0, len(m))
 	for k, c := range m {
-		out = append(out, Count{Value: k, Count: *c})
+		out = append(out, events.Count{Value: k, Count: *c})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"io"
 	"io/fs"
 	"os"
@@ -341,7 +342,7 @@ func BenchmarkRecordPath(b *testing.B) {
 	var rd bytes.Reader
 	var records, size int64
 	for _, o := range objs { // warm up: every name interned, every buffer grown
-		var st Stat
+		var st events.Stat
 		rd.Reset(o)
 		if err := w.decode(&rd, &st); err != nil {
 			b.Fatal(err)
@@ -356,7 +357,7 @@ func BenchmarkRecordPath(b *testing.B) {
 	runtime.ReadMemStats(&m0)
 	i := 0
 	for b.Loop() {
-		var st Stat
+		var st events.Stat
 		rd.Reset(objs[i%len(objs)])
 		i++
 		if err := w.decode(&rd, &st); err != nil {

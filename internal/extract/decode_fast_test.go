@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"io"
 	"io/fs"
 	"os"
@@ -183,7 +184,7 @@ func decodeBoth(t testing.TB, data []byte, maxDepth int) (fast, slow string) {
 		if !useFast {
 			w.sc.fast = nil
 		}
-		var st Stat
+		var st events.Stat
 		err := w.decode(bytes.NewReader(data), &st)
 		ids, jerr := json.Marshal(w.agg.identities(func(string) bool { return true }))
 		if jerr != nil {

@@ -3,8 +3,8 @@ package extract
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"io"
-	"strings"
 	"testing"
 )
 
@@ -23,7 +23,7 @@ func FuzzDecode(f *testing.F) {
 		r := newRunner(Options{Jobs: 1, MaxRecordBytes: 1 << 16}, nil)
 		w := r.newWorker()
 		w.sc.maxDepth = 64
-		var st Stat
+		var st events.Stat
 		_ = w.decode(bytes.NewReader(data), &st)
 		if st.Processed+st.Skipped+st.Invalid != st.Total {
 			t.Fatalf("stat does not add up: %+v", st)
@@ -72,28 +72,6 @@ func FuzzScanner(f *testing.F) {
 			if json.Compact(&a, got[i]) != nil || json.Compact(&b, want[i]) != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
 				t.Fatalf("%q: item %d = %q, want %q", data, i, got[i], want[i])
 			}
-		}
-	})
-}
-
-// FuzzFileStatusJSON holds the hand-written file_status.json entry to the
-// bytes encoding/json writes for it.
-func FuzzFileStatusJSON(f *testing.F) {
-	f.Add("AWSLogs/1/x.json.gz", "AWS", "success", "", int64(5), int64(4), int64(1), int64(0))
-	f.Add("s3://b/k\"\\\x00\u2028\xff", "", "error", "gzip: invalid header <&>", int64(-1), int64(0), int64(1<<62), int64(-1<<63))
-	f.Fuzz(func(t *testing.T, file, provider, result, errMsg string, total, processed, skipped, invalid int64) {
-		st := FileStatus{File: file, CloudProvider: provider, Result: result, Error: errMsg,
-			Stat: Stat{Total: total, Processed: processed, Skipped: skipped, Invalid: invalid}}
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("  ", "  ")
-		if err := enc.Encode(st); err != nil {
-			t.Fatal(err)
-		}
-		got := st.AppendIndentJSON([]byte("x"), "  ")
-		if string(got) != "x"+strings.TrimSuffix(want.String(), "\n") {
-			t.Fatalf("got\n%s\nwant\n%s", got[1:], want.String())
 		}
 	})
 }

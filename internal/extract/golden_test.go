@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,7 @@ func TestGoldenSample(t *testing.T) {
 		t.Fatalf("Run: %v\n%s", res.err, res.stderr)
 	}
 	dir := filepath.Join("testdata", "golden", "sample")
-	for _, name := range []string{EventsFile, FileStatusFile, SummaryFile} {
+	for _, name := range []string{events.EventsFile, events.FileStatusFile, events.SummaryFile} {
 		got := res.raw[name]
 		path := filepath.Join(dir, name)
 		if *update {
@@ -118,7 +119,7 @@ func lineDiff(a, b string) string {
 func TestSampleDeterministicAcrossJobs(t *testing.T) {
 	one := runOpts(t, Options{EventsPaths: []string{trails}, Jobs: 1}, filepath.Join(t.TempDir(), "out"))
 	eight := runOpts(t, Options{EventsPaths: []string{trails}, Jobs: 8}, filepath.Join(t.TempDir(), "out"))
-	for _, name := range []string{EventsFile, FileStatusFile, SummaryFile} {
+	for _, name := range []string{events.EventsFile, events.FileStatusFile, events.SummaryFile} {
 		if len(one.raw[name]) == 0 || !bytes.Equal(one.raw[name], eight.raw[name]) {
 			t.Errorf("%s differs between --jobs 1 and --jobs 8", name)
 		}

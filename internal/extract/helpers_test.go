@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"io"
 	"io/fs"
 	"os"
@@ -90,9 +91,9 @@ func gz(t testing.TB, b []byte) []byte {
 }
 
 type result struct {
-	events   map[string]*Identity
-	statuses []FileStatus
-	summary  *Summary
+	events   map[string]*events.Identity
+	statuses []events.FileStatus
+	summary  *events.Summary
 	raw      map[string][]byte // file name -> bytes as written
 	stderr   string
 	err      error
@@ -133,7 +134,7 @@ func runOpts(t *testing.T, opts Options, out string) result {
 	if stdout.Len() > 0 {
 		t.Errorf("extract wrote to stdout: %q", stdout.String())
 	}
-	for name, v := range map[string]any{EventsFile: &res.events, FileStatusFile: &res.statuses, SummaryFile: &res.summary} {
+	for name, v := range map[string]any{events.EventsFile: &res.events, events.FileStatusFile: &res.statuses, events.SummaryFile: &res.summary} {
 		b, rerr := os.ReadFile(filepath.Join(out, name))
 		if rerr != nil {
 			if err == nil {
@@ -150,7 +151,7 @@ func runOpts(t *testing.T, opts Options, out string) result {
 }
 
 // status returns the status of the object whose name ends with suffix.
-func (r result) status(t *testing.T, suffix string) FileStatus {
+func (r result) status(t *testing.T, suffix string) events.FileStatus {
 	t.Helper()
 	for _, st := range r.statuses {
 		if len(st.File) >= len(suffix) && st.File[len(st.File)-len(suffix):] == suffix {
@@ -158,10 +159,10 @@ func (r result) status(t *testing.T, suffix string) FileStatus {
 		}
 	}
 	t.Fatalf("no file_status entry for %s in %+v", suffix, r.statuses)
-	return FileStatus{}
+	return events.FileStatus{}
 }
 
-func (r result) action(t *testing.T, identity, action string) *Action {
+func (r result) action(t *testing.T, identity, action string) *events.Action {
 	t.Helper()
 	id, ok := r.events[identity]
 	if !ok {

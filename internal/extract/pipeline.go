@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"io"
 	"slices"
 	"strings"
@@ -251,32 +252,32 @@ func isDigestName(name string) bool {
 // process reads one object into the worker's aggregate and says how it
 // went. It never panics on input: a panic in decoding is a bug, reported
 // as an object error so that one bad object cannot take the run down.
-func (w *worker) process(o opened) (st FileStatus) {
-	st = FileStatus{File: o.obj.Name, CloudProvider: "AWS", Result: ResultSuccess}
+func (w *worker) process(o opened) (st events.FileStatus) {
+	st = events.FileStatus{File: o.obj.Name, CloudProvider: "AWS", Result: events.ResultSuccess}
 	defer o.close()
 	if isDigestName(o.obj.Name) {
-		st.Result, st.Error = ResultSkipped, errDigest.Error()
+		st.Result, st.Error = events.ResultSkipped, errDigest.Error()
 		return st
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			st.Result, st.Error = ResultError, fmt.Sprintf("internal error while decoding: %v", p)
+			st.Result, st.Error = events.ResultError, fmt.Sprintf("internal error while decoding: %v", p)
 		}
 	}()
 	if o.err != nil {
-		st.Result, st.Error = ResultError, fmt.Sprintf("opening: %v", o.err)
+		st.Result, st.Error = events.ResultError, fmt.Sprintf("opening: %v", o.err)
 		return st
 	}
 	err := w.decode(o.body, &st.Stat)
 	switch {
 	case errors.Is(err, errNotJSON):
-		st.Result, st.Error = ResultSkipped, "not CloudTrail: not JSON"
+		st.Result, st.Error = events.ResultSkipped, "not CloudTrail: not JSON"
 		return st
 	case errors.Is(err, errDigest):
-		st.Result, st.Error = ResultSkipped, errDigest.Error()
+		st.Result, st.Error = events.ResultSkipped, errDigest.Error()
 		return st
 	case err != nil:
-		st.Result, st.Error = ResultError, err.Error()
+		st.Result, st.Error = events.ResultError, err.Error()
 		if st.Stat.Total > 0 {
 			st.Error = fmt.Sprintf("%v (after %d records)", err, st.Stat.Total)
 		}
@@ -284,11 +285,11 @@ func (w *worker) process(o opened) (st FileStatus) {
 	}
 	switch {
 	case st.Stat.Total == 0:
-		st.Result, st.Error = ResultSkipped, "not CloudTrail: no records"
+		st.Result, st.Error = events.ResultSkipped, "not CloudTrail: no records"
 	case st.Stat.Invalid == st.Stat.Total:
-		st.Result, st.Error = ResultError, fmt.Sprintf("no valid records: %d invalid", st.Stat.Invalid)
+		st.Result, st.Error = events.ResultError, fmt.Sprintf("no valid records: %d invalid", st.Stat.Invalid)
 	case st.Stat.Invalid > 0:
-		st.Result, st.Error = ResultPartial, fmt.Sprintf("%d of %d records invalid", st.Stat.Invalid, st.Stat.Total)
+		st.Result, st.Error = events.ResultPartial, fmt.Sprintf("%d of %d records invalid", st.Stat.Invalid, st.Stat.Total)
 	}
 	return st
 }
@@ -307,7 +308,7 @@ func (c countingReader) Read(p []byte) (int, error) {
 
 // decode streams body (gzip or not, told by its magic bytes) through the
 // scanner and aggregates every record.
-func (w *worker) decode(body io.Reader, stat *Stat) error {
+func (w *worker) decode(body io.Reader, stat *events.Stat) error {
 	body = countingReader{body, &w.r.counters.BytesRead}
 	if w.br == nil {
 		w.br = bufio.NewReaderSize(body, 32<<10)

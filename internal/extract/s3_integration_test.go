@@ -10,6 +10,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -80,7 +81,7 @@ type runOutput struct {
 	err        error
 	stderr     string
 	events     []byte
-	fileStatus []FileStatus
+	fileStatus []events.FileStatus
 }
 
 func runExtract(t *testing.T, opts Options) runOutput {
@@ -88,8 +89,8 @@ func runExtract(t *testing.T, opts Options) runOutput {
 	var stderr syncWriter
 	err := Run(context.Background(), opts, &bytes.Buffer{}, &stderr)
 	out := runOutput{err: err, stderr: stderr.String()}
-	out.events, _ = os.ReadFile(filepath.Join(opts.Output, EventsFile))
-	if b, rerr := os.ReadFile(filepath.Join(opts.Output, FileStatusFile)); rerr == nil {
+	out.events, _ = os.ReadFile(filepath.Join(opts.Output, events.EventsFile))
+	if b, rerr := os.ReadFile(filepath.Join(opts.Output, events.FileStatusFile)); rerr == nil {
 		if jerr := json.Unmarshal(b, &out.fileStatus); jerr != nil {
 			t.Fatalf("file_status.json: %v", jerr)
 		}
@@ -125,7 +126,7 @@ func sameEvents(t *testing.T, got, want runOutput) {
 
 // relStatus renames file_status entries to their path below root (a local
 // directory or an s3:// URL) so local and S3 runs can be compared.
-func relStatus(t *testing.T, sts []FileStatus, root string) []FileStatus {
+func relStatus(t *testing.T, sts []events.FileStatus, root string) []events.FileStatus {
 	t.Helper()
 	out := slices.Clone(sts)
 	for i := range out {
@@ -322,7 +323,7 @@ func TestS3ExtractWaitUntil(t *testing.T) {
 		// never waited gets here.
 		t.Fatalf("Run ended without waiting:\n%s", stderr.String())
 	}
-	events, err := os.ReadFile(filepath.Join(opts.Output, EventsFile))
+	events, err := os.ReadFile(filepath.Join(opts.Output, events.EventsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +376,7 @@ func TestS3ExtractRetriesFaults(t *testing.T) {
 	}
 	sameEvents(t, got, localRun(t, opts, sampleTrail))
 	for _, st := range got.fileStatus {
-		if st.Result == ResultError {
+		if st.Result == events.ResultError {
 			t.Errorf("%s: %s", st.File, st.Error)
 		}
 	}
@@ -390,9 +391,9 @@ func TestS3ExtractPermanentFailure(t *testing.T) {
 	if exit.Code(got.err) != exit.Partial {
 		t.Fatalf("Run = %v (exit %d), want exit %d", got.err, exit.Code(got.err), exit.Partial)
 	}
-	var failed []FileStatus
+	var failed []events.FileStatus
 	for _, st := range got.fileStatus {
-		if st.Result == ResultError {
+		if st.Result == events.ResultError {
 			failed = append(failed, st)
 		}
 	}
