@@ -24,7 +24,7 @@ test:
 	$(GO) test -race -count=1 $(PKGS)
 
 test-integration:
-	VERSITYGW="$$(scripts/install-versitygw.sh)" $(GO) test -race -count=1 -run 'S3' -v ./internal/extract/ 2>&1 | grep -E '^(=== RUN|--- (PASS|FAIL|SKIP)|ok|FAIL|PASS)' | grep -v '=== RUN'; exit $${PIPESTATUS[0]}
+	VERSITYGW="$$(scripts/install-versitygw.sh)" $(GO) test -race -count=1 -run 'S3' -v ./internal/extract/... 2>&1 | grep -E '^(=== RUN|--- (PASS|FAIL|SKIP)|ok|FAIL|PASS)' | grep -v '=== RUN'; exit $${PIPESTATUS[0]}
 
 lint:
 	$(GO) vet $(PKGS)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"io/fs"
 	"os"
@@ -103,7 +104,7 @@ func generateTrail(b *testing.B, n int) *benchTrail {
 	}
 	t := &benchTrail{dir: dir, stats: st}
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || isDigestName(p) {
+		if err != nil || d.IsDir() || source.IsDigest(p) {
 			return err
 		}
 		t.objects = append(t.objects, p)
@@ -307,7 +308,7 @@ func recordPathObjects(b *testing.B) [][]byte {
 	b.Helper()
 	var objs [][]byte
 	_, err := trailgen.Generate(context.Background(), trailgen.BenchConfig(10_000), func(name string, gzb []byte) error {
-		if isDigestName(name) {
+		if source.IsDigest(name) {
 			return nil
 		}
 		zr, err := gzip.NewReader(bytes.NewReader(gzb))

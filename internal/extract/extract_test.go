@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"os"
 	"path/filepath"
@@ -363,7 +364,7 @@ func TestUnreadableObject(t *testing.T) {
 	}
 	src := &memSource{objects: map[string][]byte{"mem://ok.json": records(t, rec(nil))}}
 	failing := failingSource{}
-	r := newRunner(Options{Jobs: 2, MaxRecordBytes: DefaultMaxRecordBytes, Output: t.TempDir()}, []Source{src, failing})
+	r := newRunner(Options{Jobs: 2, MaxRecordBytes: DefaultMaxRecordBytes, Output: t.TempDir()}, []source.Source{src, failing})
 	if err := r.pass(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -378,11 +379,11 @@ func TestUnreadableObject(t *testing.T) {
 
 type failingSource struct{}
 
-func (failingSource) List(_ context.Context, _ ListOptions, fn func(Object) error) error {
-	return fn(Object{Name: "mem://broken.json.gz", Size: 10})
+func (failingSource) List(_ context.Context, _ source.ListOptions, fn func(source.Object) error) error {
+	return fn(source.Object{Name: "mem://broken.json.gz", Size: 10})
 }
 
-func (failingSource) Open(context.Context, Object) (readCloser, error) {
+func (failingSource) Open(context.Context, source.Object) (readCloser, error) {
 	return nil, errors.New("connection reset by peer")
 }
 

@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // rec builds one CloudTrail record as JSON. Fields in extra override the
@@ -213,19 +215,19 @@ type memSource struct {
 	objects map[string][]byte
 }
 
-func (s *memSource) List(_ context.Context, opts ListOptions, fn func(Object) error) error {
+func (s *memSource) List(_ context.Context, opts source.ListOptions, fn func(source.Object) error) error {
 	for name, b := range s.objects {
-		if !InWindow(name, opts) {
+		if !source.InWindow(name, opts) {
 			continue
 		}
-		if err := fn(Object{Name: name, Size: int64(len(b))}); err != nil {
+		if err := fn(source.Object{Name: name, Size: int64(len(b))}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *memSource) Open(_ context.Context, obj Object) (io.ReadCloser, error) {
+func (s *memSource) Open(_ context.Context, obj source.Object) (io.ReadCloser, error) {
 	b, ok := s.objects[obj.Name]
 	if !ok {
 		return nil, fs.ErrNotExist
@@ -247,4 +249,13 @@ func sameOutputs(t *testing.T, label string, got, want map[string][]byte) {
 			t.Errorf("%s: %s missing", label, name)
 		}
 	}
+}
+
+func mustTime(t testing.TB, s string) time.Time {
+	t.Helper()
+	tm, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"slices"
 	"strings"
@@ -19,22 +20,18 @@ import (
 	"github.com/cloud-credentials-insights/cci/internal/policy"
 )
 
-// remote is implemented by sources whose objects are latency-bound (S3):
-// the pipeline opens them ahead of the workers (see pass).
-type remote interface{ Remote() bool }
-
 // task is one object of one source.
 type task struct {
-	src Source
-	obj Object
+	src source.Source
+	obj source.Object
 }
 
 // runner holds the state of one extraction across passes (more than one
 // when waiting for late deliveries).
 type runner struct {
 	opts    Options
-	sources []Source
-	lo      ListOptions
+	sources []source.Source
+	lo      source.ListOptions
 	keep    func(name string) bool
 
 	mu     sync.Mutex
@@ -65,13 +62,13 @@ type worker struct {
 // errDigest marks objects that are CloudTrail digests, skipped by design.
 var errDigest = errors.New("CloudTrail digest file")
 
-func newRunner(opts Options, sources []Source) *runner {
+func newRunner(opts Options, sources []source.Source) *runner {
 	r := &runner{
 		opts:    opts,
 		sources: sources,
 		status:  newStatusLog(opts.Output),
 		total:   newAggregate(),
-		lo: ListOptions{
+		lo: source.ListOptions{
 			Since: opts.Since, Until: opts.Until, DeliverySlack: opts.DeliverySlack,
 			Regions: opts.Regions, Accounts: opts.Accounts,
 		},
@@ -119,7 +116,7 @@ func principalFilter(names, prefixes []string) func(string) bool {
 func (r *runner) pass(ctx context.Context) error {
 	fetchers := 0
 	for _, s := range r.sources {
-		if rs, ok := s.(remote); ok && rs.Remote() {
+		if rs, ok := s.(source.Remote); ok && rs.Remote() {
 			fetchers = r.opts.S3Concurrency
 		}
 	}
@@ -131,7 +128,7 @@ func (r *runner) pass(ctx context.Context) error {
 		listers.Add(1)
 		g.Go(func() error {
 			defer listers.Done()
-			return src.List(ctx, r.lo, func(obj Object) error {
+			return src.List(ctx, r.lo, func(obj source.Object) error {
 				if r.seen != nil {
 					r.mu.Lock()
 					dup := !r.seen.add(obj.Name)
@@ -227,7 +224,7 @@ func (o opened) close() {
 // as the object's error rather than taking the run down.
 func openTask(ctx context.Context, t task) (o opened) {
 	o.task = t
-	if isDigestName(t.obj.Name) {
+	if source.IsDigest(t.obj.Name) {
 		return o
 	}
 	defer func() {
@@ -245,17 +242,13 @@ func (r *runner) newWorker() *worker {
 	return w
 }
 
-func isDigestName(name string) bool {
-	return strings.Contains(name, "CloudTrail-Digest/") || strings.Contains(name, "_CloudTrail-Digest_")
-}
-
 // process reads one object into the worker's aggregate and says how it
 // went. It never panics on input: a panic in decoding is a bug, reported
 // as an object error so that one bad object cannot take the run down.
 func (w *worker) process(o opened) (st events.FileStatus) {
 	st = events.FileStatus{File: o.obj.Name, CloudProvider: "AWS", Result: events.ResultSuccess}
 	defer o.close()
-	if isDigestName(o.obj.Name) {
+	if source.IsDigest(o.obj.Name) {
 		st.Result, st.Error = events.ResultSkipped, errDigest.Error()
 		return st
 	}

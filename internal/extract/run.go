@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source/s3"
 	"io"
 	"maps"
 	"os"
@@ -25,9 +27,9 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
-	var sources []Source
+	var sources []source.Source
 	for _, p := range opts.EventsPaths {
-		s, err := OpenSource(ctx, p, opts)
+		s, err := source.Open(ctx, p, opts.Stdin, schemes(opts))
 		if err != nil {
 			return err // a usage error when the path is wrong, else a runtime error
 		}
@@ -184,4 +186,18 @@ func (r *runner) printSummary(w io.Writer, s *events.Summary, took time.Duration
 		fmt.Fprintf(w, "cci: warning: more objects with problems; see %s\n", events.FileStatusFile)
 	}
 	fmt.Fprintf(w, "cci: wrote %s, %s, %s to %s in %s\n", events.EventsFile, events.FileStatusFile, events.SummaryFile, r.opts.Output, took.Round(time.Millisecond))
+}
+
+// schemes are the remote sources extract reads, by URL scheme.
+func schemes(opts Options) map[string]source.Opener {
+	return map[string]source.Opener{
+		"s3": func(ctx context.Context, spec string) (source.Source, error) {
+			return s3.Open(ctx, spec, s3.Options{
+				EndpointURL: opts.EndpointURL,
+				PathStyle:   opts.S3PathStyle,
+				// The fetch pool (fetch.go) keeps up to this many open.
+				MaxOpen: max(opts.S3Concurrency, fetchInitial),
+			})
+		},
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source/s3"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -43,7 +45,7 @@ func newTrailBucket(t *testing.T) *trailBucket {
 	}
 	srv := s3test.Start(t)
 	s3test.SetEnv(t)
-	fastRetries(t)
+	t.Cleanup(s3.SetMaxBackoff(5 * time.Millisecond)) // injected failures retry at once
 	b := &trailBucket{srv: srv, proxy: s3test.NewProxy(t, srv.URL), bucket: "ci-trail"}
 	srv.CreateBucket(t, b.bucket)
 	b.keys = srv.UploadDir(t, b.bucket, "", sampleTrail)
@@ -185,10 +187,10 @@ func TestS3ExtractWindowFetchesOnlyInWindow(t *testing.T) {
 	}
 	sameEvents(t, got, localRun(t, opts, sampleTrail))
 
-	lo := ListOptions{Since: since, Until: until, DeliverySlack: 15 * time.Minute}
+	lo := source.ListOptions{Since: since, Until: until, DeliverySlack: 15 * time.Minute}
 	var want []string
 	for _, k := range b.keys {
-		if strings.Contains(k, "/CloudTrail/") && InWindow(k, lo) {
+		if strings.Contains(k, "/CloudTrail/") && source.InWindow(k, lo) {
 			want = append(want, k)
 		}
 	}
@@ -405,8 +407,8 @@ func TestS3ExtractPermanentFailure(t *testing.T) {
 			t.Errorf("credentials in the output")
 		}
 	}
-	if n := b.proxy.Count(s3test.KeyIs(bad)); n != s3MaxAttempts {
-		t.Errorf("%d attempts at the failing object, want %d", n, s3MaxAttempts)
+	if n := b.proxy.Count(s3test.KeyIs(bad)); n != s3.MaxAttempts {
+		t.Errorf("%d attempts at the failing object, want %d", n, s3.MaxAttempts)
 	}
 	// Everything else counts: the result equals a local run without it.
 	dir := t.TempDir()

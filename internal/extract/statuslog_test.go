@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -239,7 +240,7 @@ func TestWriteFailsBeforeOutputsOnBadSpill(t *testing.T) {
 		src.objects[fmt.Sprintf("mem://o%d.json", i)] = records(t, rec(nil))
 	}
 	out := t.TempDir()
-	r := newRunner(Options{Jobs: 1, MaxRecordBytes: DefaultMaxRecordBytes, Output: out}, []Source{src})
+	r := newRunner(Options{Jobs: 1, MaxRecordBytes: DefaultMaxRecordBytes, Output: out}, []source.Source{src})
 	defer r.status.close()
 	if err := r.pass(context.Background()); err != nil {
 		t.Fatal(err)
