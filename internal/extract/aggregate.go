@@ -3,6 +3,7 @@ package extract
 import (
 	"encoding/binary"
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/ctjson"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -178,7 +179,7 @@ func (id *idAgg) action(name string) *actAgg {
 }
 
 // add records one call by identity name.
-func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
+func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 	arn := r.UserIdentity.ARN
 	if typ == typeAssumedRole || typ == typeFederated {
 		if issuer := r.UserIdentity.SessionContext.SessionIssuer.ARN; issuer != "" {
@@ -188,7 +189,7 @@ func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
 	if typ == typeWebIdentity || typ == typeSAMLUser {
 		arn = r.RequestParameters.RoleArn
 	}
-	account := r.account()
+	account := r.Account()
 	data := r.EventCategory == "Data"
 	// Error messages name sessions and resources: what the shape needs of
 	// one is the denial it describes, parsed per refused record (few).
@@ -249,7 +250,7 @@ func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
 // identity, action and set members on the way. Everything it does apart
 // from returning counters is idempotent, so doing it once per shape
 // equals doing it once per record.
-func (a *aggregate) newShape(name, typ, subject, arn, account string, data, denied bool, denial policy.Denial, r *rawRecord) *shape {
+func (a *aggregate) newShape(name, typ, subject, arn, account string, data, denied bool, denial policy.Denial, r *ctjson.Record) *shape {
 	id := a.identity(name)
 	sh := &shape{id: id}
 	sh.typ = counter(id.types, typ)

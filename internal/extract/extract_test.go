@@ -73,40 +73,6 @@ func TestInputShapes(t *testing.T) {
 	}
 }
 
-// The scanner must give the same items however the input is chunked.
-func TestScannerChunking(t *testing.T) {
-	var rs []map[string]any
-	for i := range 50 {
-		rs = append(rs, rec(map[string]any{"eventName": "DescribeInstances", "requestParameters": map[string]any{"pad": strings.Repeat("x\\\"y", i*40)}}))
-	}
-	data := records(t, rs...)
-	for _, max := range []int{1 << 20, 100} {
-		sc := newScanner(max)
-		sc.reset(slowReader{bytes.NewReader(data)})
-		var n, tooLarge int
-		for {
-			_, err := sc.next()
-			if err != nil {
-				if isItemErr(err) {
-					tooLarge++
-					continue
-				}
-				if err.Error() != "EOF" {
-					t.Fatalf("next: %v", err)
-				}
-				break
-			}
-			n++
-		}
-		if n+tooLarge != 50 {
-			t.Errorf("max %d: %d items + %d too large, want 50 in all", max, n, tooLarge)
-		}
-		if max == 100 && tooLarge != 50 {
-			t.Errorf("max 100: %d too large, want 50", tooLarge)
-		}
-	}
-}
-
 func TestIdentityTypes(t *testing.T) {
 	webIdentity := rec(map[string]any{
 		"eventSource": "sts.amazonaws.com", "eventName": "AssumeRoleWithWebIdentity",

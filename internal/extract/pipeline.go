@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/ctjson"
 	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"slices"
@@ -45,14 +46,11 @@ type runner struct {
 
 // worker owns everything one goroutine needs, reused across objects.
 type worker struct {
-	r    *runner
-	agg  *aggregate
-	br   *bufio.Reader
-	gz   *gzip.Reader
-	sc   *scanner
-	item rawItem
-	rec  rawRecord // decoded by sonic
-	fast fastRec   // decoded by the fast path
+	r   *runner
+	agg *aggregate
+	br  *bufio.Reader
+	gz  *gzip.Reader
+	dec *ctjson.Decoder
 	// latest is the newest eventTime this worker has seen; it reaches the
 	// runner once per object, not through a shared atomic per record.
 	latest int64
@@ -237,9 +235,7 @@ func openTask(ctx context.Context, t task) (o opened) {
 }
 
 func (r *runner) newWorker() *worker {
-	w := &worker{r: r, agg: newAggregate(), sc: newScanner(r.opts.MaxRecordBytes)}
-	w.sc.fast = &w.fast
-	return w
+	return &worker{r: r, agg: newAggregate(), dec: ctjson.NewDecoder(ctjson.Config{MaxItem: r.opts.MaxRecordBytes})}
 }
 
 // process reads one object into the worker's aggregate and says how it
@@ -263,7 +259,7 @@ func (w *worker) process(o opened) (st events.FileStatus) {
 	}
 	err := w.decode(o.body, &st.Stat)
 	switch {
-	case errors.Is(err, errNotJSON):
+	case errors.Is(err, ctjson.ErrNotJSON):
 		st.Result, st.Error = events.ResultSkipped, "not CloudTrail: not JSON"
 		return st
 	case errors.Is(err, errDigest):
@@ -327,37 +323,25 @@ func (w *worker) decode(body io.Reader, stat *events.Stat) error {
 		}
 		in = w.gz
 	}
-	w.sc.reset(in)
+	w.dec.Reset(in)
 	foreign := int64(0)
 	for {
-		item, err := w.sc.next()
+		item, err := w.dec.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			if isItemErr(err) {
-				stat.Total++
-				stat.Invalid++
-				continue
-			}
-			if errors.Is(err, errNotJSON) && stat.Total == 0 {
-				return errNotJSON
+			if errors.Is(err, ctjson.ErrNotJSON) && stat.Total == 0 {
+				return ctjson.ErrNotJSON
 			}
 			return wrapStreamErr(err)
 		}
 		stat.Total++
-		kind, rec := kindRecord, &w.rec
-		if w.sc.decoded {
-			rec = &w.fast.rawRecord
-			kind = recordKind(rec)
-		} else {
-			kind, err = decodeItem(item, &w.item, rec)
-		}
-		switch {
-		case err != nil:
+		switch item.Kind {
+		case ctjson.KindInvalid:
 			stat.Invalid++
 			continue
-		case kind == kindDigest:
+		case ctjson.KindDigest:
 			if stat.Total == 1 {
 				stat.Total = 0
 				return errDigest
@@ -365,17 +349,17 @@ func (w *worker) decode(body io.Reader, stat *events.Stat) error {
 			foreign++
 			stat.Invalid++
 			continue
-		case kind == kindForeign:
+		case ctjson.KindForeign:
 			// In an array of records, a non-record is a record of the wrong
 			// shape; a top-level object that is no record may just be
 			// someone else's JSON.
-			if !w.sc.inContainer() {
+			if !item.InContainer {
 				foreign++
 			}
 			stat.Invalid++
 			continue
 		}
-		if w.record(rec) {
+		if w.record(item.Record) {
 			stat.Processed++
 		} else {
 			stat.Skipped++
@@ -403,7 +387,7 @@ func (w *worker) publishLatest() {
 // wrapStreamErr turns decompression and read errors into the sentence
 // file_status.json shows.
 func wrapStreamErr(err error) error {
-	var se *syntaxError
+	var se *ctjson.SyntaxError
 	switch {
 	case errors.As(err, &se):
 		return err
@@ -417,7 +401,7 @@ func wrapStreamErr(err error) error {
 
 // record filters one record and adds it to the aggregate. It reports
 // whether the record was kept.
-func (w *worker) record(r *rawRecord) bool {
+func (w *worker) record(r *ctjson.Record) bool {
 	o := &w.r.opts
 	a := w.agg
 	if (r.EventType == "AwsServiceEvent" || r.UserIdentity.Type == typeAWSService) && !o.IncludeServicePrincipals {
@@ -444,7 +428,7 @@ func (w *worker) record(r *rawRecord) bool {
 	if len(o.Regions) > 0 && !slices.Contains(o.Regions, r.AWSRegion) {
 		return false
 	}
-	account := r.account()
+	account := r.Account()
 	if len(o.Accounts) > 0 && !slices.Contains(o.Accounts, account) {
 		return false
 	}
