@@ -42,7 +42,9 @@ func loadEvents(path string) (*trailEvents, error) {
 		}
 		for action, a := range id.Events {
 			if a != nil && a.DataEvent {
-				ev.DataEventSources[servicePrefix(action)+".amazonaws.com"] = true
+				for _, src := range policy.DataEventSourcesOf(action) {
+					ev.DataEventSources[src] = true
+				}
 			}
 		}
 		ev.Identities[key] = id
@@ -105,10 +107,4 @@ func normaliseLegacy(in map[string]*events.Action) map[string]*events.Action {
 		o.EventNames = dedupe(o.EventNames)
 	}
 	return out
-}
-
-// servicePrefix is the lower-cased part of an action before ':'.
-func servicePrefix(action string) string {
-	p, _, _ := strings.Cut(action, ":")
-	return strings.ToLower(p)
 }
