@@ -3,8 +3,8 @@ package extract
 import (
 	"bytes"
 	"flag"
-	"fmt"
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,24 +31,7 @@ func TestGoldenSample(t *testing.T) {
 	}
 	dir := filepath.Join("testdata", "golden", "sample")
 	for _, name := range []string{events.EventsFile, events.FileStatusFile, events.SummaryFile} {
-		got := res.raw[name]
-		path := filepath.Join(dir, name)
-		if *update {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run with -update to create it)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from %s (run with -update after checking):\n%s", name, path, lineDiff(string(want), string(got)))
-		}
+		golden.Check(t, filepath.Join(dir, name), res.raw[name], *update)
 	}
 }
 
@@ -91,27 +74,6 @@ func TestSampleActionsAreCanonical(t *testing.T) {
 			t.Errorf("raw event name %q leaked into actions", action)
 		}
 	}
-}
-
-// lineDiff shows the first lines where a and b differ, with context.
-func lineDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	var out strings.Builder
-	shown := 0
-	for i := 0; i < max(len(al), len(bl)) && shown < 20; i++ {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			fmt.Fprintf(&out, "line %d:\n- %s\n+ %s\n", i+1, x, y)
-			shown++
-		}
-	}
-	return out.String()
 }
 
 // TestSampleDeterministicAcrossJobs: the sample gives byte-identical output
