@@ -185,16 +185,6 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
-// slowReader returns one byte per Read, to exercise buffer refills.
-type slowReader struct{ r io.Reader }
-
-func (s slowReader) Read(p []byte) (int, error) {
-	if len(p) > 1 {
-		p = p[:1]
-	}
-	return s.r.Read(p)
-}
-
 func lines(t testing.TB, rs ...map[string]any) []byte {
 	var b bytes.Buffer
 	for _, r := range rs {
