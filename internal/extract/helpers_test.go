@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 )
 
 // rec builds one CloudTrail record as JSON. Fields in extra override the
@@ -239,13 +238,4 @@ func sameOutputs(t *testing.T, label string, got, want map[string][]byte) {
 			t.Errorf("%s: %s missing", label, name)
 		}
 	}
-}
-
-func mustTime(t testing.TB, s string) time.Time {
-	t.Helper()
-	tm, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tm
 }

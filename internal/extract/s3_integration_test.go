@@ -178,7 +178,7 @@ func TestS3ExtractMatchesLocal(t *testing.T) {
 
 func TestS3ExtractWindowFetchesOnlyInWindow(t *testing.T) {
 	b := newTrailBucket(t)
-	since, until := mustTime(t, "2026-03-11T02:00:00Z"), mustTime(t, "2026-03-11T05:00:00Z")
+	since, until := time.Date(2026, 3, 11, 2, 0, 0, 0, time.UTC), time.Date(2026, 3, 11, 5, 0, 0, 0, time.UTC)
 	opts := b.opts(t, b.url("AWSLogs/"))
 	opts.Since, opts.Until = since, until
 	got := runExtract(t, opts)

@@ -148,10 +148,8 @@ func TestLayers(t *testing.T) {
 // import, and passes the allowed ones.
 func TestViolations(t *testing.T) {
 	tests := []struct {
-		name string
-		pkg  string
-		dep  string
-		bad  bool
+		name, pkg, dep string
+		bad            bool // the rules forbid pkg -> dep
 	}{
 		{"compare reaches extract", "internal/compare", module + "/internal/extract", true},
 		{"compare reaches an extract subpackage", "internal/compare", module + "/internal/extract/source", true},

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -45,14 +46,7 @@ var createTimeTagging = map[string]func(action string) bool{
 
 // CreateTimeTaggingActions returns the tagging actions that create calls
 // can authorise without an event of their own, sorted.
-func CreateTimeTaggingActions() []string {
-	out := make([]string, 0, len(createTimeTagging))
-	for a := range createTimeTagging {
-		out = append(out, a)
-	}
-	sort.Strings(out)
-	return out
-}
+func CreateTimeTaggingActions() []string { return slices.Sorted(maps.Keys(createTimeTagging)) }
 
 // TagsAtCreate reports whether a call of action may tag at create time,
 // needing tagAction (one of CreateTimeTaggingActions) without an event of it.
@@ -84,14 +78,7 @@ var dataEventActions = map[string][]string{
 }
 
 // DataEventSources returns the eventSources of DataEventActions, sorted.
-func DataEventSources() []string {
-	out := make([]string, 0, len(dataEventActions))
-	for s := range dataEventActions {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
-}
+func DataEventSources() []string { return slices.Sorted(maps.Keys(dataEventActions)) }
 
 // DataEventActions returns the IAM actions that CloudTrail logs only as
 // data events of eventSource (nil for a source without any).

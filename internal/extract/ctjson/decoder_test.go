@@ -73,10 +73,10 @@ func checkFast(t *testing.T, item []byte) bool {
 	return true
 }
 
-// sampleItems returns the items of every object under dir.
-func sampleItems(t *testing.T, dir string) [][]byte {
+// sampleObjects returns every object under dir, gunzipped.
+func sampleObjects(t *testing.T, dir string) [][]byte {
 	t.Helper()
-	var items [][]byte
+	var objs [][]byte
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -94,6 +94,20 @@ func sampleItems(t *testing.T, dir string) [][]byte {
 				return err
 			}
 		}
+		objs = append(objs, b)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return objs
+}
+
+// sampleItems returns the items of every object under dir.
+func sampleItems(t *testing.T, dir string) [][]byte {
+	t.Helper()
+	var items [][]byte
+	for _, b := range sampleObjects(t, dir) {
 		sc := newScanner(1 << 20)
 		sc.reset(bytes.NewReader(b))
 		for {
@@ -103,10 +117,6 @@ func sampleItems(t *testing.T, dir string) [][]byte {
 			}
 			items = append(items, bytes.Clone(item))
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return items
 }
@@ -225,30 +235,7 @@ func pathsAgree(t testing.TB, data []byte, maxDepth int) {
 // TestDecoderPathsAgree runs every object of the sample trails and the
 // input shapes below through both paths of the Decoder.
 func TestDecoderPathsAgree(t *testing.T) {
-	var objs [][]byte
-	err := filepath.WalkDir(trails, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b {
-			zr, err := gzip.NewReader(bytes.NewReader(b))
-			if err != nil {
-				return err
-			}
-			if b, err = io.ReadAll(zr); err != nil {
-				return err
-			}
-		}
-		objs = append(objs, b)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	objs := sampleObjects(t, trails)
 	r1 := record("")
 	ctEvent, err := json.Marshal(map[string]any{"EventId": "x", "CloudTrailEvent": r1})
 	if err != nil {

@@ -264,7 +264,7 @@ func TestS3SourceListAndOpen(t *testing.T) {
 	t.Run("window", func(t *testing.T) {
 		// 2024-09-20 10:00 to 13:00: of each account and region only the
 		// 12:00 file of the 20th can hold such records.
-		o := source.ListOptions{Since: mustTime(t, "2024-09-20T10:00:00Z"), Until: mustTime(t, "2024-09-20T13:00:00Z")}
+		o := source.ListOptions{Since: time.Date(2024, 9, 20, 10, 0, 0, 0, time.UTC), Until: time.Date(2024, 9, 20, 13, 0, 0, 0, time.UTC)}
 		f.proxy.Reset()
 		src := f.source(t, "AWSLogs/")
 		got := listNames(t, src, o)
@@ -294,7 +294,7 @@ func TestS3SourceListAndOpen(t *testing.T) {
 	})
 
 	t.Run("window from the bucket root", func(t *testing.T) {
-		o := source.ListOptions{Since: mustTime(t, "2024-09-21T23:00:00Z"), Until: mustTime(t, "2024-09-21T23:59:00Z")}
+		o := source.ListOptions{Since: time.Date(2024, 9, 21, 23, 0, 0, 0, time.UTC), Until: time.Date(2024, 9, 21, 23, 59, 0, 0, time.UTC)}
 		got := listNames(t, f.source(t, ""), o)
 		// The root's own objects (README) are kept: pruning never drops
 		// what it cannot place.
@@ -479,13 +479,4 @@ func TestS3SourceConcurrentOpen(t *testing.T) {
 			t.Error(err)
 		}
 	}
-}
-
-func mustTime(t testing.TB, s string) time.Time {
-	t.Helper()
-	ts, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ts
 }
