@@ -50,9 +50,6 @@ type ctKey struct {
 // digestKind is the key layout's kind of digest files.
 const digestKind = "CloudTrail-Digest"
 
-// Digest reports whether the key is a CloudTrail digest file.
-func (k ctKey) Digest() bool { return k.Kind == digestKind }
-
 // IsDigest reports whether an object name (a key, a path or an s3:// URL)
 // is a CloudTrail digest file: in a CloudTrail-Digest directory, or named
 // like one. Digests hold hashes of delivery files, no records. It is the

@@ -76,8 +76,8 @@ func TestParseCloudTrailKey(t *testing.T) {
 			if ok && got != tt.want {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}
-			if ok && got.Digest() != (tt.want.Kind == "CloudTrail-Digest") {
-				t.Errorf("Digest() = %v", got.Digest())
+			if ok && IsDigest(tt.key) != (tt.want.Kind == "CloudTrail-Digest") {
+				t.Errorf("IsDigest(%q) = %v for kind %s", tt.key, IsDigest(tt.key), tt.want.Kind)
 			}
 		})
 	}
@@ -444,4 +444,23 @@ func FuzzLayout(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestIsDigest(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"AWSLogs/1/CloudTrail-Digest/us-east-1/2024/09/20/1_CloudTrail-Digest_us-east-1_t_us-east-1_20240920T120000Z.json.gz", true},
+		{"s3://b/AWSLogs/1/CloudTrail-Digest/us-east-1/2024/09/20/x.json.gz", true},
+		{"/tmp/copy/1_CloudTrail-Digest_us-east-1_t_us-east-1_20240920T120000Z.json.gz", true},
+		{"AWSLogs/1/CloudTrail/us-east-1/2024/09/20/1_CloudTrail_us-east-1_20240920T0245Z_abc.json.gz", false},
+		{"my-CloudTrail-Digest-notes.txt", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := IsDigest(tt.name); got != tt.want {
+			t.Errorf("IsDigest(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
 }
