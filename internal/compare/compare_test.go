@@ -5,12 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"github.com/cloud-credentials-insights/cci/internal/golden"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
-
-	textdiff "github.com/rogpeppe/go-internal/diff"
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
 )
@@ -95,22 +94,7 @@ func TestGolden(t *testing.T) {
 
 func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/compare -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test ./internal/compare -update to accept):\n%s", path, textdiff.Diff("want", want, "got", got))
-	}
+	golden.Check(t, path, got, *update)
 }
 
 // TestOutputsDeterministic checks that two runs write identical bytes and

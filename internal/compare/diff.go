@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/cloud-credentials-insights/cci/internal/extract"
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"github.com/cloud-credentials-insights/cci/internal/policy"
 )
 
@@ -18,11 +18,11 @@ type observed struct {
 	denied         []Denied
 }
 
-func observe(id *extract.Identity) observed {
+func observe(id *events.Identity) observed {
 	var o observed
 	for action, a := range id.Events {
 		if a == nil {
-			a = &extract.Action{}
+			a = &events.Action{}
 		}
 		for _, d := range a.Denied {
 			act := d.Action

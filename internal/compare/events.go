@@ -1,22 +1,17 @@
 package compare
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/cloud-credentials-insights/cci/internal/extract"
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"github.com/cloud-credentials-insights/cci/internal/policy"
 )
 
-// events is what compare reads of events.json and summary.json.
-type events struct {
-	Identities map[string]*extract.Identity
+// trailEvents is what compare reads of events.json and summary.json.
+type trailEvents struct {
+	Identities map[string]*events.Identity
 	// Legacy names the identities whose action keys were raw CloudTrail
 	// names of the legacy tool and were normalised.
 	Legacy []string
@@ -28,18 +23,12 @@ type events struct {
 }
 
 // loadEvents reads events.json and, when present, summary.json beside it.
-func loadEvents(path string) (*events, error) {
-	f, err := os.Open(path)
+func loadEvents(path string) (*trailEvents, error) {
+	ids, err := events.ReadIdentities(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading events: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	var ids map[string]*extract.Identity
-	dec := json.NewDecoder(f)
-	if err := dec.Decode(&ids); err != nil {
-		return nil, fmt.Errorf("reading events %s: %w", path, err)
-	}
-	ev := &events{Identities: map[string]*extract.Identity{}, DataEventSources: map[string]bool{}}
+	ev := &trailEvents{Identities: map[string]*events.Identity{}, DataEventSources: map[string]bool{}}
 	for key, id := range ids {
 		if id == nil {
 			continue
@@ -53,26 +42,22 @@ func loadEvents(path string) (*events, error) {
 		}
 		for action, a := range id.Events {
 			if a != nil && a.DataEvent {
-				ev.DataEventSources[servicePrefix(action)+".amazonaws.com"] = true
+				for _, src := range policy.DataEventSourcesOf(action) {
+					ev.DataEventSources[src] = true
+				}
 			}
 		}
 		ev.Identities[key] = id
 	}
 	sort.Strings(ev.Legacy)
 
-	sumPath := filepath.Join(filepath.Dir(path), "summary.json")
-	data, err := os.ReadFile(sumPath)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return nil, fmt.Errorf("reading %s: %w", sumPath, err)
-	default:
-		var s extract.Summary
-		if err := json.Unmarshal(data, &s); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", sumPath, err)
-		}
+	sum, found, err := events.ReadSummary(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	if found {
 		ev.SummaryFound = true
-		for _, src := range s.DataEventSources {
+		for _, src := range sum.DataEventSources {
 			ev.DataEventSources[strings.ToLower(src)] = true
 		}
 	}
@@ -81,7 +66,7 @@ func loadEvents(path string) (*events, error) {
 
 // isLegacy tells an identity of the legacy tool: its actions carry only a
 // count, none of the fields extract writes.
-func isLegacy(id *extract.Identity) bool {
+func isLegacy(id *events.Identity) bool {
 	if id.FirstSeen != "" || len(id.ARNs) > 0 || len(id.Regions) > 0 {
 		return false
 	}
@@ -98,8 +83,8 @@ func isLegacy(id *extract.Identity) bool {
 
 // normaliseLegacy maps raw keys ("tagging:GetResources",
 // "s3:PutBucketLifecycle") to IAM actions, merging counts.
-func normaliseLegacy(in map[string]*extract.Action) map[string]*extract.Action {
-	out := make(map[string]*extract.Action, len(in))
+func normaliseLegacy(in map[string]*events.Action) map[string]*events.Action {
+	out := make(map[string]*events.Action, len(in))
 	for key, a := range in {
 		var count int64
 		if a != nil {
@@ -109,7 +94,7 @@ func normaliseLegacy(in map[string]*extract.Action) map[string]*extract.Action {
 		for _, act := range m.Actions {
 			o := out[act]
 			if o == nil {
-				o = &extract.Action{}
+				o = &events.Action{}
 				out[act] = o
 			}
 			o.Count += count
@@ -122,10 +107,4 @@ func normaliseLegacy(in map[string]*extract.Action) map[string]*extract.Action {
 		o.EventNames = dedupe(o.EventNames)
 	}
 	return out
-}
-
-// servicePrefix is the lower-cased part of an action before ':'.
-func servicePrefix(action string) string {
-	p, _, _ := strings.Cut(action, ":")
-	return strings.ToLower(p)
 }

@@ -58,6 +58,45 @@ func Compile(ctx context.Context, opts Options, stderr io.Writer) (*Report, map[
 	if err != nil {
 		return nil, nil, err
 	}
+	c := &compilation{opts: opts, stderr: stderr, ev: ev, rep: newReport(opts, ev)}
+	c.noteEventInputs()
+	if err := c.loadGrants(); err != nil {
+		return nil, nil, err
+	}
+	names := sortedKeys(ev.Identities)
+	c.resolveCluster(names)
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		c.compareIdentity(name)
+	}
+	c.listRequestsWithoutIdentity()
+	c.hintMismatches(names)
+	summarise(c.rep, len(names))
+	return c.rep, c.manifests, nil
+}
+
+// compilation is the state of one Compile, built step by step.
+type compilation struct {
+	opts   Options
+	stderr io.Writer
+	ev     *trailEvents
+	rep    *Report
+
+	loaded    *credreq.LoadResult
+	manifests map[string]any // request Ref -> manifest
+	installer *policy.Document
+	roles     []credreq.InstanceRole
+	cluster   credreq.Cluster
+	matcher   *credreq.Matcher
+
+	matchedRefs   map[string]bool
+	installerSeen bool
+}
+
+// newReport starts the report with what is known of the inputs.
+func newReport(opts Options, ev *trailEvents) *Report {
 	rep := &Report{
 		Problems:                []Problem{},
 		RequestsWithoutIdentity: []string{},
@@ -72,172 +111,200 @@ func Compile(ctx context.Context, opts Options, stderr io.Writer) (*Report, map[
 			InstanceRolePolicies: credreq.BuiltinInstanceRolesName,
 		},
 	}
-	if len(ev.Legacy) > 0 {
-		warnf(stderr, "hint", "%d identities in %s are in the legacy format; their actions were normalised", len(ev.Legacy), opts.EventsPath)
-	}
-	if !ev.SummaryFound {
-		warnf(stderr, "hint", "no summary.json beside %s: assuming the trail logged no data events", opts.EventsPath)
-	}
-	addProblem := func(fe *credreq.FileError) {
-		rep.Problems = append(rep.Problems, Problem{File: fe.File, Line: fe.Line, Error: fe.Err.Error()})
-		warnf(stderr, "warning", "skipped %v", fe)
-	}
+	rep.Users.ByName = map[string]*User{}
+	return rep
+}
 
-	loaded, err := credreq.Load(opts.CredentialsRequestsPath)
+// noteEventInputs says what was assumed about the events file.
+func (c *compilation) noteEventInputs() {
+	if len(c.ev.Legacy) > 0 {
+		warnf(c.stderr, "hint", "%d identities in %s are in the legacy format; their actions were normalised", len(c.ev.Legacy), c.opts.EventsPath)
+	}
+	if !c.ev.SummaryFound {
+		warnf(c.stderr, "hint", "no summary.json beside %s: assuming the trail logged no data events", c.opts.EventsPath)
+	}
+}
+
+// addProblem records a skipped input file.
+func (c *compilation) addProblem(fe *credreq.FileError) {
+	c.rep.Problems = append(c.rep.Problems, Problem{File: fe.File, Line: fe.Line, Error: fe.Err.Error()})
+	warnf(c.stderr, "warning", "skipped %v", fe)
+}
+
+// loadGrants reads what the identities were granted: the
+// CredentialsRequests, the installer policy and the instance role policies.
+func (c *compilation) loadGrants() error {
+	loaded, err := credreq.Load(c.opts.CredentialsRequestsPath)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading credentials requests: %w", err)
+		return fmt.Errorf("reading credentials requests: %w", err)
 	}
 	for _, p := range loaded.Problems {
-		addProblem(prefixed(opts.CredentialsRequestsPath, p))
+		c.addProblem(prefixed(c.opts.CredentialsRequestsPath, p))
 	}
-	rep.Inputs.RequestsLoaded = len(loaded.Requests)
-	rep.Inputs.OtherCloudsSkipped = loaded.OtherClouds
+	c.rep.Inputs.RequestsLoaded = len(loaded.Requests)
+	c.rep.Inputs.OtherCloudsSkipped = loaded.OtherClouds
 	if len(loaded.Requests) == 0 {
-		warnf(stderr, "warning", "no AWS CredentialsRequests found in %s", opts.CredentialsRequestsPath)
+		warnf(c.stderr, "warning", "no AWS CredentialsRequests found in %s", c.opts.CredentialsRequestsPath)
 	}
-	requests := map[string]any{}
+	c.loaded = loaded
+	c.manifests = map[string]any{}
 	for _, r := range loaded.Requests {
-		requests[r.Ref] = r.Manifest
+		c.manifests[r.Ref] = r.Manifest
 	}
 
-	var installer *policy.Document
-	if opts.InstallerRequestsFile != "" {
-		installer, err = credreq.LoadPolicyFile(opts.InstallerRequestsFile)
+	if c.opts.InstallerRequestsFile != "" {
+		c.installer, err = credreq.LoadPolicyFile(c.opts.InstallerRequestsFile)
 		if err != nil {
 			var fe *credreq.FileError
 			if !errors.As(err, &fe) {
-				return nil, nil, err
+				return err
 			}
-			addProblem(fe)
-			installer = nil
+			c.addProblem(fe)
+			c.installer = nil
 		}
 	}
 
-	roles := credreq.BuiltinInstanceRoles()
-	if opts.InstanceRolePolicies != "" {
-		roles, err = credreq.LoadInstanceRoles(opts.InstanceRolePolicies)
+	c.roles = credreq.BuiltinInstanceRoles()
+	if c.opts.InstanceRolePolicies != "" {
+		c.roles, err = credreq.LoadInstanceRoles(c.opts.InstanceRolePolicies)
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading instance role policies: %w", err)
+			return fmt.Errorf("reading instance role policies: %w", err)
 		}
-		rep.Inputs.InstanceRolePolicies = opts.InstanceRolePolicies
+		c.rep.Inputs.InstanceRolePolicies = c.opts.InstanceRolePolicies
 	}
+	return nil
+}
 
-	names := sortedKeys(ev.Identities)
-	cluster := credreq.Cluster{Name: opts.ClusterName, InfraID: opts.InfraID}
+// resolveCluster takes the cluster from the flags or infers it from the
+// identity names, and builds the matcher.
+func (c *compilation) resolveCluster(names []string) {
+	rep := c.rep
+	cluster := credreq.Cluster{Name: c.opts.ClusterName, InfraID: c.opts.InfraID}
 	rep.Cluster.Source = "flags"
 	if !cluster.Known() {
-		inf := credreq.Infer(names, loaded.Requests, roles)
+		inf := credreq.Infer(names, c.loaded.Requests, c.roles)
 		cluster = inf.Cluster
 		rep.Cluster.Evidence = inf.Evidence
 		rep.Cluster.Others = inf.Others
 		if cluster.Known() {
 			rep.Cluster.Source = "inferred"
-			warnf(stderr, "warning", "no --cluster-name or --infra-id: inferred %s", strings.Join(inf.Evidence, "; "))
+			warnf(c.stderr, "warning", "no --cluster-name or --infra-id: inferred %s", strings.Join(inf.Evidence, "; "))
 		} else {
 			rep.Cluster.Source = "none"
-			warnf(stderr, "warning", "no --cluster-name or --infra-id, and none could be inferred: only web identity subjects can match")
+			warnf(c.stderr, "warning", "no --cluster-name or --infra-id, and none could be inferred: only web identity subjects can match")
 		}
 		if len(inf.Others) > 0 {
-			warnf(stderr, "warning", "the events hold identities of other clusters too: %s", strings.Join(inf.Others, "; "))
-			warnf(stderr, "hint", "pass --cluster-name or --infra-id to choose")
+			warnf(c.stderr, "warning", "the events hold identities of other clusters too: %s", strings.Join(inf.Others, "; "))
+			warnf(c.stderr, "hint", "pass --cluster-name or --infra-id to choose")
 		}
 	}
 	rep.Cluster.Name, rep.Cluster.InfraID, rep.Cluster.InfraPrefix = cluster.Name, cluster.InfraID, cluster.InfraPrefix
-
-	m := &credreq.Matcher{
+	c.cluster = cluster
+	c.matcher = &credreq.Matcher{
 		Cluster:           cluster,
-		InstallerUserName: opts.InstallerUserName,
-		Requests:          loaded.Requests,
-		InstanceRoles:     roles,
+		InstallerUserName: c.opts.InstallerUserName,
+		Requests:          c.loaded.Requests,
+		InstanceRoles:     c.roles,
 	}
-	rep.Users.ByName = map[string]*User{}
-	matchedRefs := map[string]bool{}
-	installerSeen := false
-	for _, name := range names {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		id := ev.Identities[name]
-		matches := m.Match(credreq.Identity{Name: name, Subjects: id.Subjects})
-		obs := observe(id)
-		switch len(matches) {
-		case 0:
-			rep.Users.Unknown = append(rep.Users.Unknown, name)
-			continue
-		case 1:
-		default:
-			u := &User{Type: id.Type, Target: "ambiguous"}
-			var refs []string
-			for _, mt := range matches {
-				c := Candidate{CredRequestRef: targetRef(mt.Target, opts, rep), CredRequest: targetName(mt.Target), MatchedBy: mt.MatchedBy}
-				u.Candidates = append(u.Candidates, c)
-				refs = append(refs, c.CredRequestRef)
+	c.matchedRefs = map[string]bool{}
+}
+
+// compareIdentity matches one identity to what granted it permissions and
+// diffs what it used against what it was granted.
+func (c *compilation) compareIdentity(name string) {
+	rep := c.rep
+	id := c.ev.Identities[name]
+	matches := c.matcher.Match(credreq.Identity{Name: name, Subjects: id.Subjects})
+	obs := observe(id)
+	switch len(matches) {
+	case 0:
+		rep.Users.Unknown = append(rep.Users.Unknown, name)
+		return
+	case 1:
+	default:
+		c.ambiguous(name, id.Type, obs, matches)
+		return
+	}
+	mt := matches[0]
+	u := &User{
+		Type:           id.Type,
+		Target:         mt.Kind,
+		CredRequestRef: targetRef(mt.Target, c.opts, rep),
+		CredRequest:    targetName(mt.Target),
+		MatchedBy:      mt.MatchedBy[0],
+		AlsoMatchedBy:  mt.MatchedBy[1:],
+	}
+	rep.Users.ByName[name] = u
+	in := diffInput{obs: obs, dataSources: c.ev.DataEventSources}
+	switch mt.Kind {
+	case credreq.KindInstaller:
+		c.installerSeen = true
+		if c.installer == nil || len(c.installer.Statement) == 0 {
+			msg := "no installer policy (--installer-requests-file); not compared"
+			if c.installer != nil {
+				msg = "the installer policy file has no statements; not compared"
 			}
-			undiffed(u, obs, "ambiguous: matches "+strings.Join(refs, " and ")+"; not compared")
-			rep.Users.ByName[name] = u
-			rep.Users.Ambiguous = append(rep.Users.Ambiguous, name)
-			warnf(stderr, "warning", "%s is ambiguous: it matches %s", name, strings.Join(refs, " and "))
-			continue
+			undiffed(u, obs, msg)
+			return
 		}
-		mt := matches[0]
-		u := &User{
-			Type:           id.Type,
-			Target:         mt.Kind,
-			CredRequestRef: targetRef(mt.Target, opts, rep),
-			CredRequest:    targetName(mt.Target),
-			MatchedBy:      mt.MatchedBy[0],
-			AlsoMatchedBy:  mt.MatchedBy[1:],
+		in.statements = c.installer.Statement
+	case credreq.KindInstanceRole:
+		in.statements = mt.Role.Statements
+		if mt.Role.Note != "" {
+			u.Msg = "instance role policy applies only until " + mt.Role.Note
 		}
-		in := diffInput{obs: obs, dataSources: ev.DataEventSources}
-		switch mt.Kind {
-		case credreq.KindInstaller:
-			installerSeen = true
-			if installer == nil || len(installer.Statement) == 0 {
-				msg := "no installer policy (--installer-requests-file); not compared"
-				if installer != nil {
-					msg = "the installer policy file has no statements; not compared"
-				}
-				undiffed(u, obs, msg)
-				rep.Users.ByName[name] = u
-				continue
-			}
-			in.statements = installer.Statement
-		case credreq.KindInstanceRole:
-			in.statements = mt.Role.Statements
-			if mt.Role.Note != "" {
-				u.Msg = "instance role policy applies only until " + mt.Role.Note
-			}
-		default:
-			in.statements = mt.Request.Statements
-			matchedRefs[mt.Request.Ref] = true
-			if mt.MatchedBy[0] == credreq.ByMintUserName {
-				in.implicit = mintImplicit
-			}
-		}
-		diff(u, in)
-		rep.Users.ByName[name] = u
-	}
-	for _, r := range loaded.Requests {
-		if !matchedRefs[r.Ref] {
-			rep.RequestsWithoutIdentity = append(rep.RequestsWithoutIdentity, r.Ref)
+	default:
+		in.statements = mt.Request.Statements
+		c.matchedRefs[mt.Request.Ref] = true
+		if mt.MatchedBy[0] == credreq.ByMintUserName {
+			in.implicit = mintImplicit
 		}
 	}
-	sort.Strings(rep.RequestsWithoutIdentity)
-	if opts.InstallerUserName != "" && !installerSeen {
-		warnf(stderr, "warning", "installer user %s made no calls in %s", opts.InstallerUserName, opts.EventsPath)
+	diff(u, in)
+}
+
+// ambiguous records an identity that matches more than one target: it is
+// listed with its candidates, not compared.
+func (c *compilation) ambiguous(name, typ string, obs observed, matches []credreq.Match) {
+	u := &User{Type: typ, Target: "ambiguous"}
+	var refs []string
+	for _, mt := range matches {
+		cand := Candidate{CredRequestRef: targetRef(mt.Target, c.opts, c.rep), CredRequest: targetName(mt.Target), MatchedBy: mt.MatchedBy}
+		u.Candidates = append(u.Candidates, cand)
+		refs = append(refs, cand.CredRequestRef)
 	}
-	if len(rep.Users.ByName) == len(rep.Users.Ambiguous) && len(names) > 0 && cluster.Known() {
-		warnf(stderr, "hint", "no identity matched cluster %s; check --cluster-name / --infra-id", clusterLabel(cluster))
+	undiffed(u, obs, "ambiguous: matches "+strings.Join(refs, " and ")+"; not compared")
+	c.rep.Users.ByName[name] = u
+	c.rep.Users.Ambiguous = append(c.rep.Users.Ambiguous, name)
+	warnf(c.stderr, "warning", "%s is ambiguous: it matches %s", name, strings.Join(refs, " and "))
+}
+
+// listRequestsWithoutIdentity lists the requests no identity matched.
+func (c *compilation) listRequestsWithoutIdentity() {
+	for _, r := range c.loaded.Requests {
+		if !c.matchedRefs[r.Ref] {
+			c.rep.RequestsWithoutIdentity = append(c.rep.RequestsWithoutIdentity, r.Ref)
+		}
 	}
-	if opts.InstallerUserName == "" {
+	sort.Strings(c.rep.RequestsWithoutIdentity)
+}
+
+// hintMismatches says when the flags probably did not fit the events.
+func (c *compilation) hintMismatches(names []string) {
+	rep := c.rep
+	if c.opts.InstallerUserName != "" && !c.installerSeen {
+		warnf(c.stderr, "warning", "installer user %s made no calls in %s", c.opts.InstallerUserName, c.opts.EventsPath)
+	}
+	if len(rep.Users.ByName) == len(rep.Users.Ambiguous) && len(names) > 0 && c.cluster.Known() {
+		warnf(c.stderr, "hint", "no identity matched cluster %s; check --cluster-name / --infra-id", clusterLabel(c.cluster))
+	}
+	if c.opts.InstallerUserName == "" {
 		for _, name := range rep.Users.Unknown {
-			if created := createdMatched(ev.Identities[name].Creates, rep.Users.ByName); created > 0 {
-				warnf(stderr, "hint", "%s created %d matched identities; if it is the installer user, pass --installer-user-name %s", name, created, name)
+			if created := createdMatched(c.ev.Identities[name].Creates, rep.Users.ByName); created > 0 {
+				warnf(c.stderr, "hint", "%s created %d matched identities; if it is the installer user, pass --installer-user-name %s", name, created, name)
 			}
 		}
 	}
-	summarise(rep, len(names))
-	return rep, requests, nil
 }
 
 func createdMatched(creates []string, users map[string]*User) int {

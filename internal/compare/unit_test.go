@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"github.com/cloud-credentials-insights/cci/internal/exit"
-	"github.com/cloud-credentials-insights/cci/internal/extract"
 	"github.com/cloud-credentials-insights/cci/internal/policy"
 )
 
@@ -183,7 +183,7 @@ func TestLegacyUnknownAndNotFoundAgree(t *testing.T) {
 }
 
 func TestNormaliseLegacy(t *testing.T) {
-	got := normaliseLegacy(map[string]*extract.Action{
+	got := normaliseLegacy(map[string]*events.Action{
 		"tagging:GetResources":                {Count: 2},
 		"s3:PutBucketLifecycle":               {Count: 1},
 		"s3:PutLifecycleConfiguration":        {Count: 1},

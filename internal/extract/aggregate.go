@@ -2,6 +2,8 @@ package extract
 
 import (
 	"encoding/binary"
+	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/ctjson"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -177,7 +179,7 @@ func (id *idAgg) action(name string) *actAgg {
 }
 
 // add records one call by identity name.
-func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
+func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 	arn := r.UserIdentity.ARN
 	if typ == typeAssumedRole || typ == typeFederated {
 		if issuer := r.UserIdentity.SessionContext.SessionIssuer.ARN; issuer != "" {
@@ -187,7 +189,7 @@ func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
 	if typ == typeWebIdentity || typ == typeSAMLUser {
 		arn = r.RequestParameters.RoleArn
 	}
-	account := r.account()
+	account := r.Account()
 	data := r.EventCategory == "Data"
 	// Error messages name sessions and resources: what the shape needs of
 	// one is the denial it describes, parsed per refused record (few).
@@ -248,7 +250,7 @@ func (a *aggregate) add(name, typ, subject string, r *rawRecord, t int64) {
 // identity, action and set members on the way. Everything it does apart
 // from returning counters is idempotent, so doing it once per shape
 // equals doing it once per record.
-func (a *aggregate) newShape(name, typ, subject, arn, account string, data, denied bool, denial policy.Denial, r *rawRecord) *shape {
+func (a *aggregate) newShape(name, typ, subject, arn, account string, data, denied bool, denial policy.Denial, r *ctjson.Record) *shape {
 	id := a.identity(name)
 	sh := &shape{id: id}
 	sh.typ = counter(id.types, typ)
@@ -392,16 +394,16 @@ const topN = 10
 // identities converts the aggregate into events.json entries, keeping the
 // identities keep selects. Lineage is computed over every identity, as the
 // legacy tool did, so created_by survives filtering out the creator.
-func (a *aggregate) identities(keep func(name string) bool) map[string]*Identity {
-	out := map[string]*Identity{}
+func (a *aggregate) identities(keep func(name string) bool) map[string]*events.Identity {
+	out := map[string]*events.Identity{}
 	for name, id := range a.ids {
 		if !keep(name) {
 			continue
 		}
-		ident := &Identity{
+		ident := &events.Identity{
 			Provider:   "AWS",
 			Name:       name,
-			Events:     map[string]*Action{},
+			Events:     map[string]*events.Action{},
 			ARNs:       sortedSet(id.arns),
 			Accounts:   sortedSet(id.accounts),
 			Regions:    sortedSet(id.regions),
@@ -414,7 +416,7 @@ func (a *aggregate) identities(keep func(name string) bool) map[string]*Identity
 			ident.FirstSeen, ident.LastSeen = formatTime(id.first), formatTime(id.last)
 		}
 		for an, act := range id.actions {
-			out := &Action{
+			out := &events.Action{
 				Count:          act.count,
 				EventNames:     sortedSet(act.eventNames),
 				Unmapped:       act.unmapped,
@@ -426,7 +428,7 @@ func (a *aggregate) identities(keep func(name string) bool) map[string]*Identity
 			}
 			out.Errors = counts(act.errors)
 			for k, n := range act.denied {
-				out.Denied = append(out.Denied, Denial{ErrorCode: k.code, Action: k.action, Cause: k.cause, Count: *n})
+				out.Denied = append(out.Denied, events.Denial{ErrorCode: k.code, Action: k.action, Cause: k.cause, Count: *n})
 			}
 			sort.Slice(out.Denied, func(i, j int) bool {
 				x, y := out.Denied[i], out.Denied[j]
@@ -508,13 +510,13 @@ func sortedSet(m map[string]struct{}) []string {
 	return out
 }
 
-func top(m map[string]*int64, n int) []Count {
+func top(m map[string]*int64, n int) []events.Count {
 	if len(m) == 0 {
 		return nil
 	}
-	out := make([]Count, 0, len(m))
+	out := make([]events.Count, 0, len(m))
 	for k, c := range m {
-		out = append(out, Count{Value: k, Count: *c})
+		out = append(out, events.Count{Value: k, Count: *c})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"io/fs"
 	"os"
@@ -102,7 +104,7 @@ func generateTrail(b *testing.B, n int) *benchTrail {
 	}
 	t := &benchTrail{dir: dir, stats: st}
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || isDigestName(p) {
+		if err != nil || d.IsDir() || source.IsDigest(p) {
 			return err
 		}
 		t.objects = append(t.objects, p)
@@ -306,7 +308,7 @@ func recordPathObjects(b *testing.B) [][]byte {
 	b.Helper()
 	var objs [][]byte
 	_, err := trailgen.Generate(context.Background(), trailgen.BenchConfig(10_000), func(name string, gzb []byte) error {
-		if isDigestName(name) {
+		if source.IsDigest(name) {
 			return nil
 		}
 		zr, err := gzip.NewReader(bytes.NewReader(gzb))
@@ -341,7 +343,7 @@ func BenchmarkRecordPath(b *testing.B) {
 	var rd bytes.Reader
 	var records, size int64
 	for _, o := range objs { // warm up: every name interned, every buffer grown
-		var st Stat
+		var st events.Stat
 		rd.Reset(o)
 		if err := w.decode(&rd, &st); err != nil {
 			b.Fatal(err)
@@ -356,7 +358,7 @@ func BenchmarkRecordPath(b *testing.B) {
 	runtime.ReadMemStats(&m0)
 	i := 0
 	for b.Loop() {
-		var st Stat
+		var st events.Stat
 		rd.Reset(objs[i%len(objs)])
 		i++
 		if err := w.decode(&rd, &st); err != nil {

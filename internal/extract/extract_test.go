@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"os"
 	"path/filepath"
@@ -60,7 +62,7 @@ func TestInputShapes(t *testing.T) {
 				t.Fatalf("Run: %v\n%s", res.err, res.stderr)
 			}
 			st := res.status(t, tt.name)
-			if st.Result != ResultSuccess || st.Stat.Total != 2 || st.Stat.Processed != 2 {
+			if st.Result != events.ResultSuccess || st.Stat.Total != 2 || st.Stat.Processed != 2 {
 				t.Errorf("status = %+v, want success with 2 records processed", st)
 			}
 			a := res.action(t, "alice", "ec2:DescribeInstances")
@@ -68,40 +70,6 @@ func TestInputShapes(t *testing.T) {
 				t.Errorf("action = %+v, want count 2 from 02:45:12 to 03:00:00", a)
 			}
 		})
-	}
-}
-
-// The scanner must give the same items however the input is chunked.
-func TestScannerChunking(t *testing.T) {
-	var rs []map[string]any
-	for i := range 50 {
-		rs = append(rs, rec(map[string]any{"eventName": "DescribeInstances", "requestParameters": map[string]any{"pad": strings.Repeat("x\\\"y", i*40)}}))
-	}
-	data := records(t, rs...)
-	for _, max := range []int{1 << 20, 100} {
-		sc := newScanner(max)
-		sc.reset(slowReader{bytes.NewReader(data)})
-		var n, tooLarge int
-		for {
-			_, err := sc.next()
-			if err != nil {
-				if isItemErr(err) {
-					tooLarge++
-					continue
-				}
-				if err.Error() != "EOF" {
-					t.Fatalf("next: %v", err)
-				}
-				break
-			}
-			n++
-		}
-		if n+tooLarge != 50 {
-			t.Errorf("max %d: %d items + %d too large, want 50 in all", max, n, tooLarge)
-		}
-		if max == 100 && tooLarge != 50 {
-			t.Errorf("max 100: %d too large, want 50", tooLarge)
-		}
 	}
 }
 
@@ -276,12 +244,12 @@ func TestRecordDetails(t *testing.T) {
 		t.Errorf("GetCallerIdentity not permissionless: %+v", a)
 	}
 	tags := res.action(t, "alice", "ec2:CreateTags")
-	want := []Denial{{ErrorCode: "Client.UnauthorizedOperation", Action: "ec2:CreateTags", Cause: "identity-policy", Count: 2}}
+	want := []events.Denial{{ErrorCode: "Client.UnauthorizedOperation", Action: "ec2:CreateTags", Cause: "identity-policy", Count: 2}}
 	if tags.Errors["Client.UnauthorizedOperation"] != 2 || !slices.Equal(tags.Denied, want) {
 		t.Errorf("ec2:CreateTags = %+v", tags)
 	}
 	id := res.events["alice"]
-	if len(id.SourceIPs) != 2 || id.SourceIPs[0] != (Count{"198.51.100.7", 8}) {
+	if len(id.SourceIPs) != 2 || id.SourceIPs[0] != (events.Count{Value: "198.51.100.7", Count: 8}) {
 		t.Errorf("sourceIPs = %+v", id.SourceIPs)
 	}
 	if !slices.Equal(res.summary.DataEventSources, []string{"s3.amazonaws.com"}) {
@@ -311,25 +279,25 @@ func TestBadInput(t *testing.T) {
 		processed int64
 		invalid   int64
 	}{
-		{"truncated.json.gz", good[:len(good)/2], ResultError, "truncated", 0, 0},
-		{"truncated-after-records.json.gz", gz(t, records(t, rec(nil), rec(nil), rec(nil)))[:0], ResultSkipped, "no records", 0, 0},
-		{"corrupt.json.gz", corrupt, ResultError, "", 0, 0},
-		{"bad-crc.json.gz", badCRC, ResultError, "checksum", 2, 0},
-		{"bad-size.json.gz", badSize, ResultError, "checksum", 2, 0},
-		{"invalid.json", []byte(`{"Records":[` + string(mustJSON(t, rec(nil))) + `, {"eventName": "X",, ]}`), ResultError, "invalid JSON", 1, 1},
-		{"wrong-shape.json", []byte(`{"Records":[1, "x", null, {"foo": "bar"}, ` + string(mustJSON(t, rec(nil))) + `]}`), ResultPartial, "4 of 5 records invalid", 1, 4},
-		{"bad-field-types.json", []byte(`{"Records":[{"eventName": 5, "eventSource": {}}, ` + string(mustJSON(t, rec(map[string]any{"requestParameters": map[string]any{"userName": 7}}))) + `]}`), ResultPartial, "1 of 2", 1, 1},
-		{"big-record.json", records(t, big, rec(nil)), ResultSuccess, "", 2, 0},
-		{"deep.json", deep, ResultPartial, "1 of 2", 1, 1},
-		{"invalid-utf8.json", invalidUTF8, ResultSuccess, "", 1, 0},
-		{"empty.json", nil, ResultSkipped, "no records", 0, 0},
-		{"empty.json.gz", gz(t, nil), ResultSkipped, "no records", 0, 0},
-		{"README.md", []byte("# hello\n"), ResultSkipped, "not JSON", 0, 0},
-		{"package.json", []byte(`{"name": "x", "version": "1.0.0"}`), ResultSkipped, "no records", 0, 0},
-		{"AWSLogs/1/CloudTrail-Digest/us-east-1/2024/09/20/d.json.gz", gz(t, []byte(`{"awsAccountId":"1","digestStartTime":"2024-09-20T00:00:00Z","logFiles":[]}`)), ResultSkipped, "digest", 0, 0},
-		{"digest-content.json", []byte(`{"awsAccountId":"1","digestStartTime":"2024-09-20T00:00:00Z","logFiles":[]}`), ResultSkipped, "digest", 0, 0},
-		{"all-invalid.json", []byte(`[1, 2, 3]`), ResultError, "no valid records", 0, 3},
-		{"trailing-garbage.json", append(records(t, rec(nil)), []byte("garbage")...), ResultError, "invalid JSON", 1, 0},
+		{"truncated.json.gz", good[:len(good)/2], events.ResultError, "truncated", 0, 0},
+		{"truncated-after-records.json.gz", gz(t, records(t, rec(nil), rec(nil), rec(nil)))[:0], events.ResultSkipped, "no records", 0, 0},
+		{"corrupt.json.gz", corrupt, events.ResultError, "", 0, 0},
+		{"bad-crc.json.gz", badCRC, events.ResultError, "checksum", 2, 0},
+		{"bad-size.json.gz", badSize, events.ResultError, "checksum", 2, 0},
+		{"invalid.json", []byte(`{"Records":[` + string(mustJSON(t, rec(nil))) + `, {"eventName": "X",, ]}`), events.ResultError, "invalid JSON", 1, 1},
+		{"wrong-shape.json", []byte(`{"Records":[1, "x", null, {"foo": "bar"}, ` + string(mustJSON(t, rec(nil))) + `]}`), events.ResultPartial, "4 of 5 records invalid", 1, 4},
+		{"bad-field-types.json", []byte(`{"Records":[{"eventName": 5, "eventSource": {}}, ` + string(mustJSON(t, rec(map[string]any{"requestParameters": map[string]any{"userName": 7}}))) + `]}`), events.ResultPartial, "1 of 2", 1, 1},
+		{"big-record.json", records(t, big, rec(nil)), events.ResultSuccess, "", 2, 0},
+		{"deep.json", deep, events.ResultPartial, "1 of 2", 1, 1},
+		{"invalid-utf8.json", invalidUTF8, events.ResultSuccess, "", 1, 0},
+		{"empty.json", nil, events.ResultSkipped, "no records", 0, 0},
+		{"empty.json.gz", gz(t, nil), events.ResultSkipped, "no records", 0, 0},
+		{"README.md", []byte("# hello\n"), events.ResultSkipped, "not JSON", 0, 0},
+		{"package.json", []byte(`{"name": "x", "version": "1.0.0"}`), events.ResultSkipped, "no records", 0, 0},
+		{"AWSLogs/1/CloudTrail-Digest/us-east-1/2024/09/20/d.json.gz", gz(t, []byte(`{"awsAccountId":"1","digestStartTime":"2024-09-20T00:00:00Z","logFiles":[]}`)), events.ResultSkipped, "digest", 0, 0},
+		{"digest-content.json", []byte(`{"awsAccountId":"1","digestStartTime":"2024-09-20T00:00:00Z","logFiles":[]}`), events.ResultSkipped, "digest", 0, 0},
+		{"all-invalid.json", []byte(`[1, 2, 3]`), events.ResultError, "no valid records", 0, 3},
+		{"trailing-garbage.json", append(records(t, rec(nil)), []byte("garbage")...), events.ResultError, "invalid JSON", 1, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -338,11 +306,11 @@ func TestBadInput(t *testing.T) {
 			if st.Result != tt.result || !strings.Contains(st.Error, tt.errSubstr) || st.Stat.Processed != tt.processed || st.Stat.Invalid != tt.invalid {
 				t.Errorf("status = %+v, want result %s, error containing %q, %d processed, %d invalid", st, tt.result, tt.errSubstr, tt.processed, tt.invalid)
 			}
-			if g := res.status(t, "good.json.gz"); g.Result != ResultSuccess || g.Stat.Processed != 2 {
+			if g := res.status(t, "good.json.gz"); g.Result != events.ResultSuccess || g.Stat.Processed != 2 {
 				t.Errorf("good object: %+v", g)
 			}
 			wantCode := exit.OK
-			if tt.result == ResultError {
+			if tt.result == events.ResultError {
 				wantCode = exit.Partial
 			}
 			if code := exit.Code(res.err); code != wantCode {
@@ -362,7 +330,7 @@ func TestUnreadableObject(t *testing.T) {
 	}
 	src := &memSource{objects: map[string][]byte{"mem://ok.json": records(t, rec(nil))}}
 	failing := failingSource{}
-	r := newRunner(Options{Jobs: 2, MaxRecordBytes: DefaultMaxRecordBytes, Output: t.TempDir()}, []Source{src, failing})
+	r := newRunner(Options{Jobs: 2, MaxRecordBytes: DefaultMaxRecordBytes, Output: t.TempDir()}, []source.Source{src, failing})
 	if err := r.pass(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -370,18 +338,18 @@ func TestUnreadableObject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.ObjectsByResult[ResultError] != 1 || sum.RecordsProcessed != 1 {
+	if sum.ObjectsByResult[events.ResultError] != 1 || sum.RecordsProcessed != 1 {
 		t.Errorf("summary = %+v", sum)
 	}
 }
 
 type failingSource struct{}
 
-func (failingSource) List(_ context.Context, _ ListOptions, fn func(Object) error) error {
-	return fn(Object{Name: "mem://broken.json.gz", Size: 10})
+func (failingSource) List(_ context.Context, _ source.ListOptions, fn func(source.Object) error) error {
+	return fn(source.Object{Name: "mem://broken.json.gz", Size: 10})
 }
 
-func (failingSource) Open(context.Context, Object) (readCloser, error) {
+func (failingSource) Open(context.Context, source.Object) (readCloser, error) {
 	return nil, errors.New("connection reset by peer")
 }
 
@@ -422,7 +390,7 @@ func TestDeterminismAcrossJobs(t *testing.T) {
 func TestLegacyOutputShape(t *testing.T) {
 	res := runFiles(t, map[string][]byte{"a.json": records(t, rec(nil))}, Options{Jobs: 1})
 	var raw map[string]map[string]any
-	if err := jsonUnmarshal(res.raw[EventsFile], &raw); err != nil {
+	if err := jsonUnmarshal(res.raw[events.EventsFile], &raw); err != nil {
 		t.Fatal(err)
 	}
 	alice := raw["alice"]
@@ -436,7 +404,7 @@ func TestLegacyOutputShape(t *testing.T) {
 		t.Errorf("count = %v", ev["count"])
 	}
 	var statuses []map[string]any
-	if err := jsonUnmarshal(res.raw[FileStatusFile], &statuses); err != nil {
+	if err := jsonUnmarshal(res.raw[events.FileStatusFile], &statuses); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"file", "cloud_provider", "result", "stat"} {
@@ -472,7 +440,7 @@ func TestStdinAndMixedSources(t *testing.T) {
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
-	if st := res.status(t, "-"); st.Result != ResultSuccess || st.Stat.Processed != 1 {
+	if st := res.status(t, "-"); st.Result != events.ResultSuccess || st.Stat.Processed != 1 {
 		t.Errorf("stdin status = %+v", st)
 	}
 	res.action(t, "bob", "ec2:DescribeInstances")
@@ -489,7 +457,7 @@ func TestCancelWritesNothing(t *testing.T) {
 	if err == nil || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "interrupted after") {
 		t.Fatalf("Run with a cancelled context = %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(out, EventsFile)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(out, events.EventsFile)); !os.IsNotExist(err) {
 		t.Errorf("events.json written after cancel: %v", err)
 	}
 }

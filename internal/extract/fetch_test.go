@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"os"
 	"path/filepath"
@@ -41,7 +42,7 @@ func raise(max *atomic.Int64, v int64) {
 
 func (s *remoteMem) Remote() bool { return true }
 
-func (s *remoteMem) Open(ctx context.Context, obj Object) (io.ReadCloser, error) {
+func (s *remoteMem) Open(ctx context.Context, obj source.Object) (io.ReadCloser, error) {
 	raise(&s.maxInOpen, s.inOpen.Add(1))
 	defer s.inOpen.Add(-1)
 	time.Sleep(s.delay)
@@ -142,7 +143,7 @@ func TestRemoteObjectsOpenedAhead(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			src := &remoteMem{memSource: memSource{objects: objects}, barrier: tt.concurrency, released: make(chan struct{})}
 			out := t.TempDir()
-			r := newRunner(Options{Jobs: tt.jobs, S3Concurrency: tt.concurrency, MaxRecordBytes: DefaultMaxRecordBytes, Output: out}, []Source{src})
+			r := newRunner(Options{Jobs: tt.jobs, S3Concurrency: tt.concurrency, MaxRecordBytes: DefaultMaxRecordBytes, Output: out}, []source.Source{src})
 			if err := r.pass(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -178,7 +179,7 @@ func TestRemoteCancelClosesEveryBody(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	src := &remoteMem{memSource: memSource{objects: fetchObjects(t, 40)}, cancelAt: 10, cancel: cancel}
-	r := newRunner(Options{Jobs: 2, S3Concurrency: 6, MaxRecordBytes: DefaultMaxRecordBytes, Output: t.TempDir()}, []Source{src})
+	r := newRunner(Options{Jobs: 2, S3Concurrency: 6, MaxRecordBytes: DefaultMaxRecordBytes, Output: t.TempDir()}, []source.Source{src})
 	if err := r.pass(ctx); err == nil {
 		t.Fatal("pass after cancel: no error")
 	}
@@ -195,7 +196,7 @@ func TestFetchPoolGrowsToTheLatency(t *testing.T) {
 	// hundreds, whatever the machine.
 	src := &remoteMem{memSource: memSource{objects: fetchObjects(t, 1200)}, delay: 30 * time.Millisecond}
 	const maxFetchers = fetchInitial * 2
-	r := newRunner(Options{Jobs: 1, S3Concurrency: maxFetchers, MaxRecordBytes: DefaultMaxRecordBytes, Output: t.TempDir()}, []Source{src})
+	r := newRunner(Options{Jobs: 1, S3Concurrency: maxFetchers, MaxRecordBytes: DefaultMaxRecordBytes, Output: t.TempDir()}, []source.Source{src})
 	if err := r.pass(context.Background()); err != nil {
 		t.Fatal(err)
 	}

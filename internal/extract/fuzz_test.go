@@ -2,9 +2,8 @@ package extract
 
 import (
 	"bytes"
-	"encoding/json"
-	"io"
-	"strings"
+	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/ctjson"
 	"testing"
 )
 
@@ -22,78 +21,11 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := newRunner(Options{Jobs: 1, MaxRecordBytes: 1 << 16}, nil)
 		w := r.newWorker()
-		w.sc.maxDepth = 64
-		var st Stat
+		w.dec = ctjson.NewDecoder(ctjson.Config{MaxItem: 1 << 16, MaxDepth: 64})
+		var st events.Stat
 		_ = w.decode(bytes.NewReader(data), &st)
 		if st.Processed+st.Skipped+st.Invalid != st.Total {
 			t.Fatalf("stat does not add up: %+v", st)
-		}
-	})
-}
-
-// FuzzScanner checks the scanner against encoding/json on valid input: a
-// top-level array yields exactly its elements, byte for byte compacted.
-func FuzzScanner(f *testing.F) {
-	f.Add([]byte(`[1, "a", {"b": [2, "]"]}, null, true, -1.5e3]`))
-	f.Add([]byte(`{"Records": [{"x": "\"}"}, []]}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		var want []json.RawMessage
-		var top map[string]json.RawMessage
-		switch {
-		case bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("[")) && json.Unmarshal(data, &want) == nil:
-		case json.Unmarshal(data, &top) == nil && bytes.HasPrefix(bytes.TrimSpace(data), []byte(`{"Records"`)):
-			if json.Unmarshal(top["Records"], &want) != nil {
-				return
-			}
-		default:
-			return
-		}
-		sc := newScanner(1 << 20)
-		sc.reset(slowReader{bytes.NewReader(data)})
-		var got []json.RawMessage
-		for {
-			item, err := sc.next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				if isItemErr(err) {
-					return // nesting beyond the limit: counted, not returned
-				}
-				t.Fatalf("valid JSON %q: %v", data, err)
-			}
-			got = append(got, append(json.RawMessage(nil), item...))
-		}
-		if len(got) != len(want) {
-			t.Fatalf("%q: %d items, want %d", data, len(got), len(want))
-		}
-		for i := range got {
-			var a, b bytes.Buffer
-			if json.Compact(&a, got[i]) != nil || json.Compact(&b, want[i]) != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
-				t.Fatalf("%q: item %d = %q, want %q", data, i, got[i], want[i])
-			}
-		}
-	})
-}
-
-// FuzzFileStatusJSON holds the hand-written file_status.json entry to the
-// bytes encoding/json writes for it.
-func FuzzFileStatusJSON(f *testing.F) {
-	f.Add("AWSLogs/1/x.json.gz", "AWS", "success", "", int64(5), int64(4), int64(1), int64(0))
-	f.Add("s3://b/k\"\\\x00\u2028\xff", "", "error", "gzip: invalid header <&>", int64(-1), int64(0), int64(1<<62), int64(-1<<63))
-	f.Fuzz(func(t *testing.T, file, provider, result, errMsg string, total, processed, skipped, invalid int64) {
-		st := FileStatus{File: file, CloudProvider: provider, Result: result, Error: errMsg,
-			Stat: Stat{Total: total, Processed: processed, Skipped: skipped, Invalid: invalid}}
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("  ", "  ")
-		if err := enc.Encode(st); err != nil {
-			t.Fatal(err)
-		}
-		got := st.AppendIndentJSON([]byte("x"), "  ")
-		if string(got) != "x"+strings.TrimSuffix(want.String(), "\n") {
-			t.Fatalf("got\n%s\nwant\n%s", got[1:], want.String())
 		}
 	})
 }

@@ -3,7 +3,8 @@ package extract
 import (
 	"bytes"
 	"flag"
-	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,25 +30,8 @@ func TestGoldenSample(t *testing.T) {
 		t.Fatalf("Run: %v\n%s", res.err, res.stderr)
 	}
 	dir := filepath.Join("testdata", "golden", "sample")
-	for _, name := range []string{EventsFile, FileStatusFile, SummaryFile} {
-		got := res.raw[name]
-		path := filepath.Join(dir, name)
-		if *update {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run with -update to create it)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from %s (run with -update after checking):\n%s", name, path, lineDiff(string(want), string(got)))
-		}
+	for _, name := range []string{events.EventsFile, events.FileStatusFile, events.SummaryFile} {
+		golden.Check(t, filepath.Join(dir, name), res.raw[name], *update)
 	}
 }
 
@@ -92,33 +76,12 @@ func TestSampleActionsAreCanonical(t *testing.T) {
 	}
 }
 
-// lineDiff shows the first lines where a and b differ, with context.
-func lineDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	var out strings.Builder
-	shown := 0
-	for i := 0; i < max(len(al), len(bl)) && shown < 20; i++ {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			fmt.Fprintf(&out, "line %d:\n- %s\n+ %s\n", i+1, x, y)
-			shown++
-		}
-	}
-	return out.String()
-}
-
 // TestSampleDeterministicAcrossJobs: the sample gives byte-identical output
 // with one worker and with eight.
 func TestSampleDeterministicAcrossJobs(t *testing.T) {
 	one := runOpts(t, Options{EventsPaths: []string{trails}, Jobs: 1}, filepath.Join(t.TempDir(), "out"))
 	eight := runOpts(t, Options{EventsPaths: []string{trails}, Jobs: 8}, filepath.Join(t.TempDir(), "out"))
-	for _, name := range []string{EventsFile, FileStatusFile, SummaryFile} {
+	for _, name := range []string{events.EventsFile, events.FileStatusFile, events.SummaryFile} {
 		if len(one.raw[name]) == 0 || !bytes.Equal(one.raw[name], eight.raw[name]) {
 			t.Errorf("%s differs between --jobs 1 and --jobs 8", name)
 		}

@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"io/fs"
 	"os"
@@ -90,9 +92,9 @@ func gz(t testing.TB, b []byte) []byte {
 }
 
 type result struct {
-	events   map[string]*Identity
-	statuses []FileStatus
-	summary  *Summary
+	events   map[string]*events.Identity
+	statuses []events.FileStatus
+	summary  *events.Summary
 	raw      map[string][]byte // file name -> bytes as written
 	stderr   string
 	err      error
@@ -133,7 +135,7 @@ func runOpts(t *testing.T, opts Options, out string) result {
 	if stdout.Len() > 0 {
 		t.Errorf("extract wrote to stdout: %q", stdout.String())
 	}
-	for name, v := range map[string]any{EventsFile: &res.events, FileStatusFile: &res.statuses, SummaryFile: &res.summary} {
+	for name, v := range map[string]any{events.EventsFile: &res.events, events.FileStatusFile: &res.statuses, events.SummaryFile: &res.summary} {
 		b, rerr := os.ReadFile(filepath.Join(out, name))
 		if rerr != nil {
 			if err == nil {
@@ -150,7 +152,7 @@ func runOpts(t *testing.T, opts Options, out string) result {
 }
 
 // status returns the status of the object whose name ends with suffix.
-func (r result) status(t *testing.T, suffix string) FileStatus {
+func (r result) status(t *testing.T, suffix string) events.FileStatus {
 	t.Helper()
 	for _, st := range r.statuses {
 		if len(st.File) >= len(suffix) && st.File[len(st.File)-len(suffix):] == suffix {
@@ -158,10 +160,10 @@ func (r result) status(t *testing.T, suffix string) FileStatus {
 		}
 	}
 	t.Fatalf("no file_status entry for %s in %+v", suffix, r.statuses)
-	return FileStatus{}
+	return events.FileStatus{}
 }
 
-func (r result) action(t *testing.T, identity, action string) *Action {
+func (r result) action(t *testing.T, identity, action string) *events.Action {
 	t.Helper()
 	id, ok := r.events[identity]
 	if !ok {
@@ -180,16 +182,6 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
-}
-
-// slowReader returns one byte per Read, to exercise buffer refills.
-type slowReader struct{ r io.Reader }
-
-func (s slowReader) Read(p []byte) (int, error) {
-	if len(p) > 1 {
-		p = p[:1]
-	}
-	return s.r.Read(p)
 }
 
 func lines(t testing.TB, rs ...map[string]any) []byte {
@@ -212,19 +204,19 @@ type memSource struct {
 	objects map[string][]byte
 }
 
-func (s *memSource) List(_ context.Context, opts ListOptions, fn func(Object) error) error {
+func (s *memSource) List(_ context.Context, opts source.ListOptions, fn func(source.Object) error) error {
 	for name, b := range s.objects {
-		if !InWindow(name, opts) {
+		if !source.InWindow(name, opts) {
 			continue
 		}
-		if err := fn(Object{Name: name, Size: int64(len(b))}); err != nil {
+		if err := fn(source.Object{Name: name, Size: int64(len(b))}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *memSource) Open(_ context.Context, obj Object) (io.ReadCloser, error) {
+func (s *memSource) Open(_ context.Context, obj source.Object) (io.ReadCloser, error) {
 	b, ok := s.objects[obj.Name]
 	if !ok {
 		return nil, fs.ErrNotExist

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 )
 
 // Options is everything `cci extract` needs. The CLI layer fills it; Validate
@@ -79,7 +80,7 @@ func (o *Options) Validate() error {
 		o.S3Concurrency = 256
 	}
 	if o.DeliverySlack == 0 {
-		o.DeliverySlack = 15 * time.Minute
+		o.DeliverySlack = source.DefaultDeliverySlack
 	}
 	if o.MaxRecordBytes == 0 {
 		o.MaxRecordBytes = DefaultMaxRecordBytes

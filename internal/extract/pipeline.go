@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/ctjson"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"slices"
 	"strings"
@@ -18,22 +21,18 @@ import (
 	"github.com/cloud-credentials-insights/cci/internal/policy"
 )
 
-// remote is implemented by sources whose objects are latency-bound (S3):
-// the pipeline opens them ahead of the workers (see pass).
-type remote interface{ Remote() bool }
-
 // task is one object of one source.
 type task struct {
-	src Source
-	obj Object
+	src source.Source
+	obj source.Object
 }
 
 // runner holds the state of one extraction across passes (more than one
 // when waiting for late deliveries).
 type runner struct {
 	opts    Options
-	sources []Source
-	lo      ListOptions
+	sources []source.Source
+	lo      source.ListOptions
 	keep    func(name string) bool
 
 	mu     sync.Mutex
@@ -47,14 +46,11 @@ type runner struct {
 
 // worker owns everything one goroutine needs, reused across objects.
 type worker struct {
-	r    *runner
-	agg  *aggregate
-	br   *bufio.Reader
-	gz   *gzip.Reader
-	sc   *scanner
-	item rawItem
-	rec  rawRecord // decoded by sonic
-	fast fastRec   // decoded by the fast path
+	r   *runner
+	agg *aggregate
+	br  *bufio.Reader
+	gz  *gzip.Reader
+	dec *ctjson.Decoder
 	// latest is the newest eventTime this worker has seen; it reaches the
 	// runner once per object, not through a shared atomic per record.
 	latest int64
@@ -64,13 +60,13 @@ type worker struct {
 // errDigest marks objects that are CloudTrail digests, skipped by design.
 var errDigest = errors.New("CloudTrail digest file")
 
-func newRunner(opts Options, sources []Source) *runner {
+func newRunner(opts Options, sources []source.Source) *runner {
 	r := &runner{
 		opts:    opts,
 		sources: sources,
 		status:  newStatusLog(opts.Output),
 		total:   newAggregate(),
-		lo: ListOptions{
+		lo: source.ListOptions{
 			Since: opts.Since, Until: opts.Until, DeliverySlack: opts.DeliverySlack,
 			Regions: opts.Regions, Accounts: opts.Accounts,
 		},
@@ -118,7 +114,7 @@ func principalFilter(names, prefixes []string) func(string) bool {
 func (r *runner) pass(ctx context.Context) error {
 	fetchers := 0
 	for _, s := range r.sources {
-		if rs, ok := s.(remote); ok && rs.Remote() {
+		if rs, ok := s.(source.Remote); ok && rs.Remote() {
 			fetchers = r.opts.S3Concurrency
 		}
 	}
@@ -130,7 +126,7 @@ func (r *runner) pass(ctx context.Context) error {
 		listers.Add(1)
 		g.Go(func() error {
 			defer listers.Done()
-			return src.List(ctx, r.lo, func(obj Object) error {
+			return src.List(ctx, r.lo, func(obj source.Object) error {
 				if r.seen != nil {
 					r.mu.Lock()
 					dup := !r.seen.add(obj.Name)
@@ -226,7 +222,7 @@ func (o opened) close() {
 // as the object's error rather than taking the run down.
 func openTask(ctx context.Context, t task) (o opened) {
 	o.task = t
-	if isDigestName(t.obj.Name) {
+	if source.IsDigest(t.obj.Name) {
 		return o
 	}
 	defer func() {
@@ -239,44 +235,38 @@ func openTask(ctx context.Context, t task) (o opened) {
 }
 
 func (r *runner) newWorker() *worker {
-	w := &worker{r: r, agg: newAggregate(), sc: newScanner(r.opts.MaxRecordBytes)}
-	w.sc.fast = &w.fast
-	return w
-}
-
-func isDigestName(name string) bool {
-	return strings.Contains(name, "CloudTrail-Digest/") || strings.Contains(name, "_CloudTrail-Digest_")
+	return &worker{r: r, agg: newAggregate(), dec: ctjson.NewDecoder(ctjson.Config{MaxItem: r.opts.MaxRecordBytes})}
 }
 
 // process reads one object into the worker's aggregate and says how it
 // went. It never panics on input: a panic in decoding is a bug, reported
 // as an object error so that one bad object cannot take the run down.
-func (w *worker) process(o opened) (st FileStatus) {
-	st = FileStatus{File: o.obj.Name, CloudProvider: "AWS", Result: ResultSuccess}
+func (w *worker) process(o opened) (st events.FileStatus) {
+	st = events.FileStatus{File: o.obj.Name, CloudProvider: "AWS", Result: events.ResultSuccess}
 	defer o.close()
-	if isDigestName(o.obj.Name) {
-		st.Result, st.Error = ResultSkipped, errDigest.Error()
+	if source.IsDigest(o.obj.Name) {
+		st.Result, st.Error = events.ResultSkipped, errDigest.Error()
 		return st
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			st.Result, st.Error = ResultError, fmt.Sprintf("internal error while decoding: %v", p)
+			st.Result, st.Error = events.ResultError, fmt.Sprintf("internal error while decoding: %v", p)
 		}
 	}()
 	if o.err != nil {
-		st.Result, st.Error = ResultError, fmt.Sprintf("opening: %v", o.err)
+		st.Result, st.Error = events.ResultError, fmt.Sprintf("opening: %v", o.err)
 		return st
 	}
 	err := w.decode(o.body, &st.Stat)
 	switch {
-	case errors.Is(err, errNotJSON):
-		st.Result, st.Error = ResultSkipped, "not CloudTrail: not JSON"
+	case errors.Is(err, ctjson.ErrNotJSON):
+		st.Result, st.Error = events.ResultSkipped, "not CloudTrail: not JSON"
 		return st
 	case errors.Is(err, errDigest):
-		st.Result, st.Error = ResultSkipped, errDigest.Error()
+		st.Result, st.Error = events.ResultSkipped, errDigest.Error()
 		return st
 	case err != nil:
-		st.Result, st.Error = ResultError, err.Error()
+		st.Result, st.Error = events.ResultError, err.Error()
 		if st.Stat.Total > 0 {
 			st.Error = fmt.Sprintf("%v (after %d records)", err, st.Stat.Total)
 		}
@@ -284,11 +274,11 @@ func (w *worker) process(o opened) (st FileStatus) {
 	}
 	switch {
 	case st.Stat.Total == 0:
-		st.Result, st.Error = ResultSkipped, "not CloudTrail: no records"
+		st.Result, st.Error = events.ResultSkipped, "not CloudTrail: no records"
 	case st.Stat.Invalid == st.Stat.Total:
-		st.Result, st.Error = ResultError, fmt.Sprintf("no valid records: %d invalid", st.Stat.Invalid)
+		st.Result, st.Error = events.ResultError, fmt.Sprintf("no valid records: %d invalid", st.Stat.Invalid)
 	case st.Stat.Invalid > 0:
-		st.Result, st.Error = ResultPartial, fmt.Sprintf("%d of %d records invalid", st.Stat.Invalid, st.Stat.Total)
+		st.Result, st.Error = events.ResultPartial, fmt.Sprintf("%d of %d records invalid", st.Stat.Invalid, st.Stat.Total)
 	}
 	return st
 }
@@ -307,7 +297,7 @@ func (c countingReader) Read(p []byte) (int, error) {
 
 // decode streams body (gzip or not, told by its magic bytes) through the
 // scanner and aggregates every record.
-func (w *worker) decode(body io.Reader, stat *Stat) error {
+func (w *worker) decode(body io.Reader, stat *events.Stat) error {
 	body = countingReader{body, &w.r.counters.BytesRead}
 	if w.br == nil {
 		w.br = bufio.NewReaderSize(body, 32<<10)
@@ -333,37 +323,25 @@ func (w *worker) decode(body io.Reader, stat *Stat) error {
 		}
 		in = w.gz
 	}
-	w.sc.reset(in)
+	w.dec.Reset(in)
 	foreign := int64(0)
 	for {
-		item, err := w.sc.next()
+		item, err := w.dec.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			if isItemErr(err) {
-				stat.Total++
-				stat.Invalid++
-				continue
-			}
-			if errors.Is(err, errNotJSON) && stat.Total == 0 {
-				return errNotJSON
+			if errors.Is(err, ctjson.ErrNotJSON) && stat.Total == 0 {
+				return ctjson.ErrNotJSON
 			}
 			return wrapStreamErr(err)
 		}
 		stat.Total++
-		kind, rec := kindRecord, &w.rec
-		if w.sc.decoded {
-			rec = &w.fast.rawRecord
-			kind = recordKind(rec)
-		} else {
-			kind, err = decodeItem(item, &w.item, rec)
-		}
-		switch {
-		case err != nil:
+		switch item.Kind {
+		case ctjson.KindInvalid:
 			stat.Invalid++
 			continue
-		case kind == kindDigest:
+		case ctjson.KindDigest:
 			if stat.Total == 1 {
 				stat.Total = 0
 				return errDigest
@@ -371,17 +349,17 @@ func (w *worker) decode(body io.Reader, stat *Stat) error {
 			foreign++
 			stat.Invalid++
 			continue
-		case kind == kindForeign:
+		case ctjson.KindForeign:
 			// In an array of records, a non-record is a record of the wrong
 			// shape; a top-level object that is no record may just be
 			// someone else's JSON.
-			if !w.sc.inContainer() {
+			if !item.InContainer {
 				foreign++
 			}
 			stat.Invalid++
 			continue
 		}
-		if w.record(rec) {
+		if w.record(item.Record) {
 			stat.Processed++
 		} else {
 			stat.Skipped++
@@ -409,7 +387,7 @@ func (w *worker) publishLatest() {
 // wrapStreamErr turns decompression and read errors into the sentence
 // file_status.json shows.
 func wrapStreamErr(err error) error {
-	var se *syntaxError
+	var se *ctjson.SyntaxError
 	switch {
 	case errors.As(err, &se):
 		return err
@@ -423,7 +401,7 @@ func wrapStreamErr(err error) error {
 
 // record filters one record and adds it to the aggregate. It reports
 // whether the record was kept.
-func (w *worker) record(r *rawRecord) bool {
+func (w *worker) record(r *ctjson.Record) bool {
 	o := &w.r.opts
 	a := w.agg
 	if (r.EventType == "AwsServiceEvent" || r.UserIdentity.Type == typeAWSService) && !o.IncludeServicePrincipals {
@@ -450,7 +428,7 @@ func (w *worker) record(r *rawRecord) bool {
 	if len(o.Regions) > 0 && !slices.Contains(o.Regions, r.AWSRegion) {
 		return false
 	}
-	account := r.account()
+	account := r.Account()
 	if len(o.Accounts) > 0 && !slices.Contains(o.Accounts, account) {
 		return false
 	}

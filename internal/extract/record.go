@@ -1,133 +1,10 @@
 package extract
 
 import (
-	"errors"
+	"github.com/cloud-credentials-insights/cci/internal/extract/ctjson"
 	"strings"
 	"time"
-
-	"github.com/bytedance/sonic"
-	"github.com/bytedance/sonic/decoder"
 )
-
-// rawRecord holds the only fields of a CloudTrail record that cci reads
-// (DESIGN.md section 2). Everything else, responseElements above all, is
-// skipped by the decoder without being built.
-type rawRecord struct {
-	EventTime          string       `json:"eventTime"`
-	Timestamp          string       `json:"@timestamp"`
-	EventSource        string       `json:"eventSource"`
-	EventName          string       `json:"eventName"`
-	EventType          string       `json:"eventType"`
-	EventCategory      string       `json:"eventCategory"`
-	AWSRegion          string       `json:"awsRegion"`
-	RecipientAccountID string       `json:"recipientAccountId"`
-	ErrorCode          string       `json:"errorCode"`
-	ErrorMessage       string       `json:"errorMessage"`
-	SourceIPAddress    string       `json:"sourceIPAddress"`
-	UserAgent          string       `json:"userAgent"`
-	UserIdentity       userIdentity `json:"userIdentity"`
-	RequestParameters  struct {
-		UserName string `json:"userName"`
-		RoleName string `json:"roleName"`
-		RoleArn  string `json:"roleArn"`
-	} `json:"requestParameters"`
-}
-
-// account is the account a record belongs to: the recipient, else the
-// caller's (older records lack recipientAccountId). The --account filter and
-// the identities' accounts both use it.
-func (r *rawRecord) account() string {
-	if r.RecipientAccountID != "" {
-		return r.RecipientAccountID
-	}
-	return r.UserIdentity.AccountID
-}
-
-type userIdentity struct {
-	Type           string `json:"type"`
-	PrincipalID    string `json:"principalId"`
-	ARN            string `json:"arn"`
-	AccountID      string `json:"accountId"`
-	UserName       string `json:"userName"`
-	InvokedBy      string `json:"invokedBy"`
-	SessionContext struct {
-		SessionIssuer struct {
-			Type     string `json:"type"`
-			UserName string `json:"userName"`
-			ARN      string `json:"arn"`
-		} `json:"sessionIssuer"`
-	} `json:"sessionContext"`
-}
-
-// rawItem is one item of the stream: a record, or a wrapper around one
-// (EventBridge envelope, lookup-events row), or a digest.
-type rawItem struct {
-	rawRecord
-	Detail          *rawRecord `json:"detail"`
-	DetailType      string     `json:"detail-type"`
-	CloudTrailEvent string     `json:"CloudTrailEvent"`
-	DigestStartTime string     `json:"digestStartTime"`
-}
-
-// itemKind says what an item turned out to be.
-type itemKind int
-
-const (
-	kindRecord  itemKind = iota
-	kindForeign          // valid JSON but not a CloudTrail record
-	kindDigest
-)
-
-// recordAPI decodes without copying strings: they alias the scanner's
-// buffer and must be cloned before they are kept (see the aggregate).
-var recordAPI = sonic.Config{}.Froze()
-
-// decodeItem decodes item into rec. A field of an unexpected type is not an
-// error as long as the record stays usable; syntax errors are.
-func decodeItem(item []byte, it *rawItem, rec *rawRecord) (itemKind, error) {
-	*it = rawItem{}
-	if err := unmarshal(item, it); err != nil {
-		return kindForeign, err
-	}
-	switch {
-	case it.CloudTrailEvent != "":
-		// lookup-events: the record is a JSON document inside a string.
-		*rec = rawRecord{}
-		if err := unmarshal([]byte(it.CloudTrailEvent), rec); err != nil {
-			return kindForeign, err
-		}
-	case it.Detail != nil && (it.DetailType != "" || it.EventName == ""):
-		*rec = *it.Detail
-	case it.DigestStartTime != "":
-		return kindDigest, nil
-	default:
-		*rec = it.rawRecord
-	}
-	return recordKind(rec), nil
-}
-
-// recordKind tells a CloudTrail record from other JSON that happens to be
-// an object.
-func recordKind(rec *rawRecord) itemKind {
-	if rec.EventName == "" || (rec.EventSource == "" && rec.UserIdentity.Type == "" && rec.EventType == "") {
-		return kindForeign
-	}
-	return kindRecord
-}
-
-func unmarshal(b []byte, v any) error {
-	err := recordAPI.Unmarshal(b, v)
-	if err == nil {
-		return nil
-	}
-	var mt *decoder.MismatchTypeError
-	if errors.As(err, &mt) {
-		// The rest of the value was still decoded; a wrong type in a field
-		// cci needs shows up as a missing field.
-		return nil
-	}
-	return err
-}
 
 // Identity types of userIdentity.type that cci names.
 const (
@@ -144,7 +21,7 @@ const (
 // identityOf names the identity a record belongs to and the token subject
 // for web identities. An empty name means the record has no caller cci can
 // attribute.
-func identityOf(r *rawRecord) (name, typ, subject string) {
+func identityOf(r *ctjson.Record) (name, typ, subject string) {
 	u := &r.UserIdentity
 	typ = u.Type
 	switch typ {

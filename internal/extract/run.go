@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source/s3"
 	"io"
 	"maps"
 	"os"
@@ -16,13 +19,6 @@ import (
 	"github.com/cloud-credentials-insights/cci/internal/jsonout"
 )
 
-// Output file names, kept from the legacy tool.
-const (
-	EventsFile     = "events.json"
-	FileStatusFile = "file_status.json"
-	SummaryFile    = "summary.json"
-)
-
 // Run is `cci extract`: it reads every source, writes events.json,
 // file_status.json and summary.json into opts.Output and a summary on
 // stderr. The error carries the exit code (see internal/exit): Partial when
@@ -31,9 +27,9 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
-	var sources []Source
+	var sources []source.Source
 	for _, p := range opts.EventsPaths {
-		s, err := OpenSource(ctx, p, opts)
+		s, err := source.Open(ctx, p, opts.Stdin, schemes(opts))
 		if err != nil {
 			return err // a usage error when the path is wrong, else a runtime error
 		}
@@ -73,8 +69,8 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 	if !opts.Quiet {
 		r.printSummary(stderr, sum, time.Since(start))
 	}
-	if failed := sum.ObjectsByResult[ResultError]; failed > 0 {
-		return exit.Errorf(exit.Partial, "%d of %d objects could not be read; see %s", failed, sum.Objects, filepath.Join(opts.Output, FileStatusFile))
+	if failed := sum.ObjectsByResult[events.ResultError]; failed > 0 {
+		return exit.Errorf(exit.Partial, "%d of %d objects could not be read; see %s", failed, sum.Objects, filepath.Join(opts.Output, events.FileStatusFile))
 	}
 	if waitErr != nil {
 		if opts.WaitStrict {
@@ -124,10 +120,10 @@ func (r *runner) latestString() string {
 
 // write produces the output files from the merged aggregate and the
 // status log.
-func (r *runner) write() (*Summary, error) {
+func (r *runner) write() (*events.Summary, error) {
 	ids := r.total.identities(r.keep)
 	t := &r.status.tally
-	sum := &Summary{
+	sum := &events.Summary{
 		Objects: t.objects, ObjectsByResult: maps.Clone(t.byResult), DigestsSkipped: t.digests,
 		Records: t.records, RecordsProcessed: t.processed, RecordsSkipped: t.skipped, RecordsInvalid: t.invalid,
 		ServiceRecords: r.total.service, Identities: len(ids), DataEventSources: sortedSet(r.total.dataSrcs),
@@ -140,9 +136,9 @@ func (r *runner) write() (*Summary, error) {
 	}
 	// file_status.json first: merging the spilled entries is the write most
 	// likely to fail, and a failed run should leave as little as it can.
-	statuses := func(yield func(*FileStatus, error) bool) {
+	statuses := func(yield func(*events.FileStatus, error) bool) {
 		errStop := errors.New("stop")
-		err := r.status.each(func(st *FileStatus) error {
+		err := r.status.each(func(st *events.FileStatus) error {
 			if !yield(st, nil) {
 				return errStop
 			}
@@ -152,10 +148,10 @@ func (r *runner) write() (*Summary, error) {
 			yield(nil, err)
 		}
 	}
-	if err := jsonout.WriteSeq(filepath.Join(r.opts.Output, FileStatusFile), statuses); err != nil {
+	if err := jsonout.WriteSeq(filepath.Join(r.opts.Output, events.FileStatusFile), statuses); err != nil {
 		return nil, err
 	}
-	for name, v := range map[string]any{EventsFile: ids, SummaryFile: sum} {
+	for name, v := range map[string]any{events.EventsFile: ids, events.SummaryFile: sum} {
 		if err := jsonout.WriteFile(filepath.Join(r.opts.Output, name), v); err != nil {
 			return nil, err
 		}
@@ -163,10 +159,10 @@ func (r *runner) write() (*Summary, error) {
 	return sum, nil
 }
 
-func (r *runner) printSummary(w io.Writer, s *Summary, took time.Duration) {
+func (r *runner) printSummary(w io.Writer, s *events.Summary, took time.Duration) {
 	fmt.Fprintf(w, "cci: %d objects (%d success, %d partial, %d skipped, %d error; %d digests)\n",
-		s.Objects, s.ObjectsByResult[ResultSuccess], s.ObjectsByResult[ResultPartial],
-		s.ObjectsByResult[ResultSkipped], s.ObjectsByResult[ResultError], s.DigestsSkipped)
+		s.Objects, s.ObjectsByResult[events.ResultSuccess], s.ObjectsByResult[events.ResultPartial],
+		s.ObjectsByResult[events.ResultSkipped], s.ObjectsByResult[events.ResultError], s.DigestsSkipped)
 	fmt.Fprintf(w, "cci: %d records (%d kept, %d filtered out, %d invalid; %d by AWS services)\n",
 		s.Records, s.RecordsProcessed, s.RecordsSkipped, s.RecordsInvalid, s.ServiceRecords)
 	if s.FirstEvent != "" {
@@ -187,7 +183,21 @@ func (r *runner) printSummary(w io.Writer, s *Summary, took time.Duration) {
 		fmt.Fprintf(w, "cci: warning: %s: %s: %s\n", st.File, st.Result, st.Error)
 	}
 	if t.problemCount > len(t.problems) {
-		fmt.Fprintf(w, "cci: warning: more objects with problems; see %s\n", FileStatusFile)
+		fmt.Fprintf(w, "cci: warning: more objects with problems; see %s\n", events.FileStatusFile)
 	}
-	fmt.Fprintf(w, "cci: wrote %s, %s, %s to %s in %s\n", EventsFile, FileStatusFile, SummaryFile, r.opts.Output, took.Round(time.Millisecond))
+	fmt.Fprintf(w, "cci: wrote %s, %s, %s to %s in %s\n", events.EventsFile, events.FileStatusFile, events.SummaryFile, r.opts.Output, took.Round(time.Millisecond))
+}
+
+// schemes are the remote sources extract reads, by URL scheme.
+func schemes(opts Options) map[string]source.Opener {
+	return map[string]source.Opener{
+		"s3": func(ctx context.Context, spec string) (source.Source, error) {
+			return s3.Open(ctx, spec, s3.Options{
+				EndpointURL: opts.EndpointURL,
+				PathStyle:   opts.S3PathStyle,
+				// The fetch pool (fetch.go) keeps up to this many open.
+				MaxOpen: max(opts.S3Concurrency, fetchInitial),
+			})
+		},
+	}
 }

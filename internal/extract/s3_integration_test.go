@@ -10,6 +10,9 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source/s3"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -42,7 +45,7 @@ func newTrailBucket(t *testing.T) *trailBucket {
 	}
 	srv := s3test.Start(t)
 	s3test.SetEnv(t)
-	fastRetries(t)
+	t.Cleanup(s3.SetMaxBackoff(5 * time.Millisecond)) // injected failures retry at once
 	b := &trailBucket{srv: srv, proxy: s3test.NewProxy(t, srv.URL), bucket: "ci-trail"}
 	srv.CreateBucket(t, b.bucket)
 	b.keys = srv.UploadDir(t, b.bucket, "", sampleTrail)
@@ -80,7 +83,7 @@ type runOutput struct {
 	err        error
 	stderr     string
 	events     []byte
-	fileStatus []FileStatus
+	fileStatus []events.FileStatus
 }
 
 func runExtract(t *testing.T, opts Options) runOutput {
@@ -88,8 +91,8 @@ func runExtract(t *testing.T, opts Options) runOutput {
 	var stderr syncWriter
 	err := Run(context.Background(), opts, &bytes.Buffer{}, &stderr)
 	out := runOutput{err: err, stderr: stderr.String()}
-	out.events, _ = os.ReadFile(filepath.Join(opts.Output, EventsFile))
-	if b, rerr := os.ReadFile(filepath.Join(opts.Output, FileStatusFile)); rerr == nil {
+	out.events, _ = os.ReadFile(filepath.Join(opts.Output, events.EventsFile))
+	if b, rerr := os.ReadFile(filepath.Join(opts.Output, events.FileStatusFile)); rerr == nil {
 		if jerr := json.Unmarshal(b, &out.fileStatus); jerr != nil {
 			t.Fatalf("file_status.json: %v", jerr)
 		}
@@ -125,7 +128,7 @@ func sameEvents(t *testing.T, got, want runOutput) {
 
 // relStatus renames file_status entries to their path below root (a local
 // directory or an s3:// URL) so local and S3 runs can be compared.
-func relStatus(t *testing.T, sts []FileStatus, root string) []FileStatus {
+func relStatus(t *testing.T, sts []events.FileStatus, root string) []events.FileStatus {
 	t.Helper()
 	out := slices.Clone(sts)
 	for i := range out {
@@ -175,7 +178,7 @@ func TestS3ExtractMatchesLocal(t *testing.T) {
 
 func TestS3ExtractWindowFetchesOnlyInWindow(t *testing.T) {
 	b := newTrailBucket(t)
-	since, until := mustTime(t, "2026-03-11T02:00:00Z"), mustTime(t, "2026-03-11T05:00:00Z")
+	since, until := time.Date(2026, 3, 11, 2, 0, 0, 0, time.UTC), time.Date(2026, 3, 11, 5, 0, 0, 0, time.UTC)
 	opts := b.opts(t, b.url("AWSLogs/"))
 	opts.Since, opts.Until = since, until
 	got := runExtract(t, opts)
@@ -184,10 +187,10 @@ func TestS3ExtractWindowFetchesOnlyInWindow(t *testing.T) {
 	}
 	sameEvents(t, got, localRun(t, opts, sampleTrail))
 
-	lo := ListOptions{Since: since, Until: until, DeliverySlack: 15 * time.Minute}
+	lo := source.ListOptions{Since: since, Until: until, DeliverySlack: 15 * time.Minute}
 	var want []string
 	for _, k := range b.keys {
-		if strings.Contains(k, "/CloudTrail/") && InWindow(k, lo) {
+		if strings.Contains(k, "/CloudTrail/") && source.InWindow(k, lo) {
 			want = append(want, k)
 		}
 	}
@@ -322,7 +325,7 @@ func TestS3ExtractWaitUntil(t *testing.T) {
 		// never waited gets here.
 		t.Fatalf("Run ended without waiting:\n%s", stderr.String())
 	}
-	events, err := os.ReadFile(filepath.Join(opts.Output, EventsFile))
+	events, err := os.ReadFile(filepath.Join(opts.Output, events.EventsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +378,7 @@ func TestS3ExtractRetriesFaults(t *testing.T) {
 	}
 	sameEvents(t, got, localRun(t, opts, sampleTrail))
 	for _, st := range got.fileStatus {
-		if st.Result == ResultError {
+		if st.Result == events.ResultError {
 			t.Errorf("%s: %s", st.File, st.Error)
 		}
 	}
@@ -390,9 +393,9 @@ func TestS3ExtractPermanentFailure(t *testing.T) {
 	if exit.Code(got.err) != exit.Partial {
 		t.Fatalf("Run = %v (exit %d), want exit %d", got.err, exit.Code(got.err), exit.Partial)
 	}
-	var failed []FileStatus
+	var failed []events.FileStatus
 	for _, st := range got.fileStatus {
-		if st.Result == ResultError {
+		if st.Result == events.ResultError {
 			failed = append(failed, st)
 		}
 	}
@@ -404,8 +407,8 @@ func TestS3ExtractPermanentFailure(t *testing.T) {
 			t.Errorf("credentials in the output")
 		}
 	}
-	if n := b.proxy.Count(s3test.KeyIs(bad)); n != s3MaxAttempts {
-		t.Errorf("%d attempts at the failing object, want %d", n, s3MaxAttempts)
+	if n := b.proxy.Count(s3test.KeyIs(bad)); n != s3.MaxAttempts {
+		t.Errorf("%d attempts at the failing object, want %d", n, s3.MaxAttempts)
 	}
 	// Everything else counts: the result equals a local run without it.
 	dir := t.TempDir()

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
 	"io"
 	"os"
 	"slices"
@@ -25,7 +26,7 @@ import (
 type statusLog struct {
 	dir   string // where runs are written
 	batch int    // entries held before a spill
-	mem   []FileStatus
+	mem   []events.FileStatus
 	runs  []statusRun
 
 	tally statusTally
@@ -37,7 +38,7 @@ type statusTally struct {
 	byResult                             map[string]int64
 	records, processed, skipped, invalid int64
 	skipReasons                          map[string]int
-	problems                             []FileStatus // error and partial objects, the first maxProblems by name
+	problems                             []events.FileStatus // error and partial objects, the first maxProblems by name
 	problemCount                         int
 }
 
@@ -57,7 +58,7 @@ func newStatusLog(dir string) *statusLog {
 
 // add records one object's result. It spills a full batch; an error means
 // the spill could not be written.
-func (l *statusLog) add(st FileStatus) error {
+func (l *statusLog) add(st events.FileStatus) error {
 	l.count(st)
 	l.mem = append(l.mem, st)
 	if len(l.mem) < l.batch {
@@ -88,7 +89,7 @@ func runPaths(runs []statusRun) []string {
 	return paths
 }
 
-func (l *statusLog) count(st FileStatus) {
+func (l *statusLog) count(st events.FileStatus) {
 	t := &l.tally
 	t.objects++
 	t.byResult[st.Result]++
@@ -100,11 +101,11 @@ func (l *statusLog) count(st FileStatus) {
 	t.skipped += st.Stat.Skipped
 	t.invalid += st.Stat.Invalid
 	switch st.Result {
-	case ResultSkipped:
+	case events.ResultSkipped:
 		t.skipReasons[st.Error]++
-	case ResultError, ResultPartial:
+	case events.ResultError, events.ResultPartial:
 		t.problemCount++
-		i, _ := slices.BinarySearchFunc(t.problems, st.File, func(p FileStatus, f string) int { return cmp.Compare(p.File, f) })
+		i, _ := slices.BinarySearchFunc(t.problems, st.File, func(p events.FileStatus, f string) int { return cmp.Compare(p.File, f) })
 		if i < maxProblems {
 			t.problems = slices.Insert(t.problems, i, st)
 			if len(t.problems) > maxProblems {
@@ -114,8 +115,8 @@ func (l *statusLog) count(st FileStatus) {
 	}
 }
 
-func sortStatuses(s []FileStatus) {
-	slices.SortFunc(s, func(a, b FileStatus) int { return cmp.Compare(a.File, b.File) })
+func sortStatuses(s []events.FileStatus) {
+	slices.SortFunc(s, func(a, b events.FileStatus) int { return cmp.Compare(a.File, b.File) })
 }
 
 // compact merges the runs of a tier into one run of the next tier while a
@@ -147,9 +148,9 @@ func (l *statusLog) compact() error {
 // mergeRuns merges runs into a new one.
 func (l *statusLog) mergeRuns(runs []string) (string, error) {
 	var path string
-	err := l.merge(runs, nil, func(next func() (*FileStatus, error)) error {
+	err := l.merge(runs, nil, func(next func() (*events.FileStatus, error)) error {
 		var nextErr error
-		p, err := l.spill(func(yield func(FileStatus) bool) {
+		p, err := l.spill(func(yield func(events.FileStatus) bool) {
 			for {
 				st, err := next()
 				if err != nil {
@@ -176,9 +177,9 @@ func (l *statusLog) mergeRuns(runs []string) (string, error) {
 
 // each calls fn with every entry in file-name order. fn must not keep the
 // pointer.
-func (l *statusLog) each(fn func(*FileStatus) error) error {
+func (l *statusLog) each(fn func(*events.FileStatus) error) error {
 	sortStatuses(l.mem)
-	return l.merge(runPaths(l.runs), l.mem, func(next func() (*FileStatus, error)) error {
+	return l.merge(runPaths(l.runs), l.mem, func(next func() (*events.FileStatus, error)) error {
 		for {
 			st, err := next()
 			if err != nil {
@@ -203,7 +204,7 @@ func (l *statusLog) close() {
 }
 
 // spill writes entries, already in order, to a new run file.
-func (l *statusLog) spill(entries func(yield func(FileStatus) bool)) (path string, err error) {
+func (l *statusLog) spill(entries func(yield func(events.FileStatus) bool)) (path string, err error) {
 	f, err := os.CreateTemp(l.dir, ".cci-status-*.tmp")
 	if err != nil {
 		return "", fmt.Errorf("spilling file statuses: %w", err)
@@ -232,7 +233,7 @@ func (l *statusLog) spill(entries func(yield func(FileStatus) bool)) (path strin
 
 // merge opens runs and hands use a function returning the next entry of
 // runs and mem (sorted) in file-name order, and nil at the end.
-func (l *statusLog) merge(runs []string, mem []FileStatus, use func(next func() (*FileStatus, error)) error) error {
+func (l *statusLog) merge(runs []string, mem []events.FileStatus, use func(next func() (*events.FileStatus, error)) error) error {
 	h := &statusHeap{}
 	for _, p := range runs {
 		f, err := os.Open(p)
@@ -253,8 +254,8 @@ func (l *statusLog) merge(runs []string, mem []FileStatus, use func(next func() 
 		h.items = append(h.items, c)
 	}
 	heap.Init(h)
-	var cur FileStatus
-	next := func() (*FileStatus, error) {
+	var cur events.FileStatus
+	next := func() (*events.FileStatus, error) {
 		if h.Len() == 0 {
 			return nil, nil
 		}
@@ -278,8 +279,8 @@ func (l *statusLog) merge(runs []string, mem []FileStatus, use func(next func() 
 type statusCursor struct {
 	r    *bufio.Reader
 	name string
-	mem  []FileStatus
-	cur  FileStatus
+	mem  []events.FileStatus
+	cur  events.FileStatus
 	buf  []byte
 }
 
@@ -317,7 +318,7 @@ func (h *statusHeap) Pop() any {
 
 // A spilled entry: four length-prefixed strings (file, cloud provider,
 // result, error) and the four counts of its Stat, as varints.
-func appendStatus(b []byte, st *FileStatus) []byte {
+func appendStatus(b []byte, st *events.FileStatus) []byte {
 	for _, s := range [...]string{st.File, st.CloudProvider, st.Result, st.Error} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
@@ -337,8 +338,8 @@ const maxSpilledString = 1 << 20
 
 // readStatus reads one entry written by appendStatus; io.EOF at a clean
 // end. buf is scratch space, returned for reuse.
-func readStatus(r *bufio.Reader, buf []byte) (FileStatus, []byte, error) {
-	var st FileStatus
+func readStatus(r *bufio.Reader, buf []byte) (events.FileStatus, []byte, error) {
+	var st events.FileStatus
 	var strs [4]string
 	for i := range strs {
 		n, err := binary.ReadUvarint(r)

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -15,16 +17,16 @@ import (
 	"github.com/cloud-credentials-insights/cci/internal/exit"
 )
 
-func testStatuses(n int) []FileStatus {
-	results := []string{ResultSuccess, ResultSuccess, ResultPartial, ResultSkipped, ResultError}
-	var out []FileStatus
+func testStatuses(n int) []events.FileStatus {
+	results := []string{events.ResultSuccess, events.ResultSuccess, events.ResultPartial, events.ResultSkipped, events.ResultError}
+	var out []events.FileStatus
 	for i := range n {
-		st := FileStatus{File: fmt.Sprintf("s3://b/AWSLogs/%03d/o%05d.json.gz", i%7, i), CloudProvider: "AWS",
-			Result: results[i%len(results)], Stat: Stat{Total: int64(i), Processed: int64(i / 2), Skipped: int64(i % 3), Invalid: int64(i % 2)}}
+		st := events.FileStatus{File: fmt.Sprintf("s3://b/AWSLogs/%03d/o%05d.json.gz", i%7, i), CloudProvider: "AWS",
+			Result: results[i%len(results)], Stat: events.Stat{Total: int64(i), Processed: int64(i / 2), Skipped: int64(i % 3), Invalid: int64(i % 2)}}
 		switch st.Result {
-		case ResultSkipped:
+		case events.ResultSkipped:
 			st.Error = []string{"not CloudTrail: no records", errDigest.Error()}[i%2]
-		case ResultError, ResultPartial:
+		case events.ResultError, events.ResultPartial:
 			st.Error = fmt.Sprintf("problem %d: \"quoted\" ✓", i)
 		}
 		out = append(out, st)
@@ -69,8 +71,8 @@ func TestStatusLog(t *testing.T) {
 			if maxRuns >= 3*statusFanIn {
 				t.Errorf("%d runs at once, want fewer than %d", maxRuns, 3*statusFanIn)
 			}
-			var got []FileStatus
-			if err := l.each(func(st *FileStatus) error { got = append(got, *st); return nil }); err != nil {
+			var got []events.FileStatus
+			if err := l.each(func(st *events.FileStatus) error { got = append(got, *st); return nil }); err != nil {
 				t.Fatal(err)
 			}
 			if !slices.Equal(got, want) {
@@ -82,13 +84,13 @@ func TestStatusLog(t *testing.T) {
 			}
 
 			tl := l.tally
-			if tl.objects != 500 || tl.byResult[ResultSuccess] != 200 || tl.byResult[ResultError] != 100 ||
+			if tl.objects != 500 || tl.byResult[events.ResultSuccess] != 200 || tl.byResult[events.ResultError] != 100 ||
 				tl.digests != 50 || tl.skipReasons["not CloudTrail: no records"] != 50 || tl.problemCount != 200 {
 				t.Errorf("tally = %+v", tl)
 			}
-			var problems []FileStatus
+			var problems []events.FileStatus
 			for _, st := range want {
-				if st.Result == ResultError || st.Result == ResultPartial {
+				if st.Result == events.ResultError || st.Result == events.ResultPartial {
 					problems = append(problems, st)
 				}
 			}
@@ -126,7 +128,7 @@ func TestStatusLogSpillErrors(t *testing.T) {
 	if err := os.WriteFile(run, b[:len(b)-3], 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err = l.each(func(*FileStatus) error { return nil })
+	err = l.each(func(*events.FileStatus) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "corrupt entry") {
 		t.Errorf("truncated run: err = %v", err)
 	}
@@ -238,7 +240,7 @@ func TestWriteFailsBeforeOutputsOnBadSpill(t *testing.T) {
 		src.objects[fmt.Sprintf("mem://o%d.json", i)] = records(t, rec(nil))
 	}
 	out := t.TempDir()
-	r := newRunner(Options{Jobs: 1, MaxRecordBytes: DefaultMaxRecordBytes, Output: out}, []Source{src})
+	r := newRunner(Options{Jobs: 1, MaxRecordBytes: DefaultMaxRecordBytes, Output: out}, []source.Source{src})
 	defer r.status.close()
 	if err := r.pass(context.Background()); err != nil {
 		t.Fatal(err)
@@ -252,7 +254,7 @@ func TestWriteFailsBeforeOutputsOnBadSpill(t *testing.T) {
 	if _, err := r.write(); err == nil || !strings.Contains(err.Error(), "corrupt entry") {
 		t.Fatalf("write with a damaged run: err = %v", err)
 	}
-	for _, name := range []string{EventsFile, FileStatusFile, SummaryFile} {
+	for _, name := range []string{events.EventsFile, events.FileStatusFile, events.SummaryFile} {
 		if _, err := os.Stat(filepath.Join(out, name)); err == nil {
 			t.Errorf("%s written by a failed run", name)
 		}

@@ -1,12 +1,12 @@
-package extract
+package source
 
 import (
 	"context"
-
-	"github.com/cloud-credentials-insights/cci/internal/exit"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/cloud-credentials-insights/cci/internal/exit"
 )
 
 // Object is one input object: a local file or an S3 object.
@@ -39,22 +39,26 @@ type Source interface {
 	Open(ctx context.Context, obj Object) (io.ReadCloser, error)
 }
 
-// sourceOpeners maps a URL scheme to the constructor of its Source. The S3
-// source registers itself here.
-var sourceOpeners = map[string]func(ctx context.Context, spec string, opts Options) (Source, error){}
+// Remote is implemented by sources whose objects are latency-bound (S3):
+// the pipeline sizes its fetch pool for them.
+type Remote interface{ Remote() bool }
 
-// OpenSource picks the Source for spec by its scheme: s3://bucket/prefix,
-// "-" for standard input, anything else a local file or directory.
-func OpenSource(ctx context.Context, spec string, opts Options) (Source, error) {
+// Opener builds the Source for one spec of its scheme.
+type Opener func(ctx context.Context, spec string) (Source, error)
+
+// Open picks the Source for spec by its scheme: a scheme of schemes
+// (s3://bucket/prefix), "-" for stdin, anything else a local file or
+// directory. An unknown scheme is a usage error.
+func Open(ctx context.Context, spec string, stdin io.Reader, schemes map[string]Opener) (Source, error) {
 	if scheme, _, ok := strings.Cut(spec, "://"); ok {
-		open, found := sourceOpeners[strings.ToLower(scheme)]
+		open, found := schemes[strings.ToLower(scheme)]
 		if !found {
 			return nil, exit.Errorf(exit.Usage, "events path %q: unsupported scheme %q (want a path, s3://bucket/prefix or -)", spec, scheme)
 		}
-		return open(ctx, spec, opts)
+		return open(ctx, spec)
 	}
 	if spec == "-" {
-		return newStdinSource(opts.Stdin), nil
+		return Stdin(stdin), nil
 	}
-	return newLocalSource(spec)
+	return Local(spec)
 }

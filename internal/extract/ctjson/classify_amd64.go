@@ -1,4 +1,4 @@
-package extract
+package ctjson
 
 // hasAVX2 says whether the CPU and the OS support AVX2: CPUID leaf 7 for
 // the instructions, and XGETBV for the OS saving the YMM registers.
@@ -47,3 +47,16 @@ func classifyBlocks(src, quotes, slashes []byte) uint64 {
 	_, _ = quotes[8*n-1], slashes[8*n-1]
 	return classifyAVX2(&src[0], n, &quotes[0], &slashes[0])
 }
+
+// UseAVX2 switches the AVX2 classifier off (or back on, where the CPU has
+// it) until restore is called. It exists so that the tests can run the
+// portable classifier on machines that would never take it; nothing else
+// calls it, and no decoding may run concurrently with it.
+func UseAVX2(on bool) (restore func()) {
+	old := hasAVX2
+	hasAVX2 = on && detectAVX2()
+	return func() { hasAVX2 = old }
+}
+
+// HasAVX2 reports whether the AVX2 classifier is in use.
+func HasAVX2() bool { return hasAVX2 }

@@ -1,4 +1,4 @@
-package extract
+package source
 
 import (
 	"context"
@@ -19,7 +19,9 @@ type localSource struct {
 	isDir bool
 }
 
-func newLocalSource(path string) (Source, error) {
+// Local is the Source of a local file or directory tree. A missing path is
+// a usage error.
+func Local(path string) (Source, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, &exit.Error{Code: exit.Usage, Err: fmt.Errorf("opening events path: %w", err)}
@@ -80,7 +82,8 @@ type stdinSource struct {
 	once sync.Once
 }
 
-func newStdinSource(r io.Reader) Source { return &stdinSource{r: r} }
+// Stdin is the Source of one object read from r (the "-" events path).
+func Stdin(r io.Reader) Source { return &stdinSource{r: r} }
 
 func (s *stdinSource) List(_ context.Context, _ ListOptions, fn func(Object) error) error {
 	var err error

@@ -1,4 +1,4 @@
-package extract
+package source
 
 import (
 	"context"
@@ -76,8 +76,8 @@ func TestParseCloudTrailKey(t *testing.T) {
 			if ok && got != tt.want {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
 			}
-			if ok && got.Digest() != (tt.want.Kind == "CloudTrail-Digest") {
-				t.Errorf("Digest() = %v", got.Digest())
+			if ok && IsDigest(tt.key) != (tt.want.Kind == "CloudTrail-Digest") {
+				t.Errorf("IsDigest(%q) = %v for kind %s", tt.key, IsDigest(tt.key), tt.want.Kind)
 			}
 		})
 	}
@@ -170,8 +170,8 @@ func TestKeyMatches(t *testing.T) {
 		{"other/file.json", ListOptions{Accounts: []string{"210987654321"}, Regions: []string{"eu-west-1"}}, true},
 	}
 	for i, tt := range tests {
-		if got := keyMatches(tt.key, tt.o); got != tt.want {
-			t.Errorf("%d: keyMatches(%q, %+v) = %v, want %v", i, tt.key, tt.o, got, tt.want)
+		if got := KeyMatches(tt.key, tt.o); got != tt.want {
+			t.Errorf("%d: KeyMatches(%q, %+v) = %v, want %v", i, tt.key, tt.o, got, tt.want)
 		}
 	}
 }
@@ -367,7 +367,7 @@ func TestResolvePrefixes(t *testing.T) {
 			tree := &fakeTree{keys: keys}
 			var mu sync.Mutex
 			var got []string
-			err := resolvePrefixes(context.Background(), tt.root, tt.o, now, 4, tree.children, func(p string) error {
+			err := ResolvePrefixes(context.Background(), tt.root, tt.o, now, 4, tree.children, func(p string) error {
 				mu.Lock()
 				defer mu.Unlock()
 				got = append(got, p)
@@ -392,19 +392,19 @@ func TestResolvePrefixesErrors(t *testing.T) {
 	now := mustTime(t, "2024-09-25T12:00:00Z")
 	o := ListOptions{Since: mustTime(t, "2024-09-20T10:00:00Z")}
 	tree := &fakeTree{keys: []string{"AWSLogs/111111111111/CloudTrail/us-east-1/2024/09/20/x"}, fail: map[string]bool{"AWSLogs/111111111111/CloudTrail/": true}}
-	err := resolvePrefixes(context.Background(), "AWSLogs/", o, now, 2, tree.children, func(string) error { return nil })
+	err := ResolvePrefixes(context.Background(), "AWSLogs/", o, now, 2, tree.children, func(string) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "listing failed") {
 		t.Fatalf("err = %v, want the children error", err)
 	}
 	stop := errors.New("stop")
-	err = resolvePrefixes(context.Background(), "AWSLogs/111111111111/CloudTrail/us-east-1/", o, now, 2, tree.children, func(string) error { return stop })
+	err = ResolvePrefixes(context.Background(), "AWSLogs/111111111111/CloudTrail/us-east-1/", o, now, 2, tree.children, func(string) error { return stop })
 	if !errors.Is(err, stop) {
 		t.Fatalf("err = %v, want the full callback's error", err)
 	}
 	// A store that answers with the prefix itself must not loop.
 	self := func(ctx context.Context, p string) ([]string, error) { return []string{p, p + "AWSLogs/"}, nil }
 	var n int
-	err = resolvePrefixes(context.Background(), "", o, now, 2, self, func(string) error { n++; return nil })
+	err = ResolvePrefixes(context.Background(), "", o, now, 2, self, func(string) error { n++; return nil })
 	if err != nil || n == 0 {
 		t.Fatalf("err = %v, %d prefixes", err, n)
 	}
@@ -429,7 +429,7 @@ func FuzzLayout(f *testing.F) {
 			t.Fatalf("nameTime %q: not UTC", s)
 		}
 		InWindow(s, o)
-		keyMatches(s, o)
+		KeyMatches(s, o)
 		info := classifyPrefix(s)
 		if !strings.HasPrefix(info.Prefix, s) || len(info.Prefix) > len(s)+1 {
 			t.Fatalf("classify %q: prefix %q", s, info.Prefix)
@@ -444,4 +444,23 @@ func FuzzLayout(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestIsDigest(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"AWSLogs/1/CloudTrail-Digest/us-east-1/2024/09/20/1_CloudTrail-Digest_us-east-1_t_us-east-1_20240920T120000Z.json.gz", true},
+		{"s3://b/AWSLogs/1/CloudTrail-Digest/us-east-1/2024/09/20/x.json.gz", true},
+		{"/tmp/copy/1_CloudTrail-Digest_us-east-1_t_us-east-1_20240920T120000Z.json.gz", true},
+		{"AWSLogs/1/CloudTrail/us-east-1/2024/09/20/1_CloudTrail_us-east-1_20240920T0245Z_abc.json.gz", false},
+		{"my-CloudTrail-Digest-notes.txt", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := IsDigest(tt.name); got != tt.want {
+			t.Errorf("IsDigest(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
 }

@@ -1,9 +1,16 @@
-package extract
+package events
 
 import (
 	"strconv"
 
 	"github.com/cloud-credentials-insights/cci/internal/jsonout"
+)
+
+// Output file names, kept from the legacy tool.
+const (
+	EventsFile     = "events.json"
+	FileStatusFile = "file_status.json"
+	SummaryFile    = "summary.json"
 )
 
 // The types below are the JSON written by extract. Field names of the legacy

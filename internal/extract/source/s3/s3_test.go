@@ -1,4 +1,4 @@
-package extract
+package s3
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"github.com/cloud-credentials-insights/cci/internal/s3test"
 )
 
@@ -73,24 +74,26 @@ func TestContentRangeStart(t *testing.T) {
 	}
 }
 
-func TestS3Backoff(t *testing.T) {
-	for attempt := -1; attempt < 40; attempt++ {
-		d := s3Backoff(attempt)
-		if d <= 0 || d > s3MaxBackoff {
-			t.Fatalf("s3Backoff(%d) = %v", attempt, d)
+func TestBackoffCap(t *testing.T) {
+	for _, max := range []time.Duration{5 * time.Millisecond, 20 * time.Second} {
+		restore := SetMaxBackoff(max)
+		for attempt := 1; attempt < 40; attempt++ {
+			d, err := backoff().BackoffDelay(attempt, nil)
+			if err != nil || d < 0 || d > max {
+				t.Fatalf("cap %v: backoff(%d) = %v, %v", max, attempt, d, err)
+			}
 		}
-		if attempt >= 1 && attempt < 5 && d > s3BaseBackoff<<(attempt-1) {
-			t.Fatalf("s3Backoff(%d) = %v, above its exponential bound", attempt, d)
-		}
+		restore()
+	}
+	if got := time.Duration(s3MaxBackoff.Load()); got != 20*time.Second {
+		t.Errorf("after restore the cap is %v, want the SDK default 20s", got)
 	}
 }
 
 // fastRetries shortens every S3 wait for the rest of the test.
 func fastRetries(t *testing.T) {
 	t.Helper()
-	base, maxB := s3BaseBackoff, s3MaxBackoff
-	s3BaseBackoff, s3MaxBackoff = time.Millisecond, 5*time.Millisecond
-	t.Cleanup(func() { s3BaseBackoff, s3MaxBackoff = base, maxB })
+	t.Cleanup(SetMaxBackoff(5 * time.Millisecond))
 }
 
 func TestBucketRegion(t *testing.T) {
@@ -192,8 +195,8 @@ func newS3Fixture(t *testing.T) *s3Fixture {
 
 func (f *s3Fixture) source(t *testing.T, prefix string) *s3Source {
 	t.Helper()
-	src, err := openS3Source(context.Background(), "s3://"+f.bucket+"/"+prefix,
-		Options{EndpointURL: f.proxy.URL, S3PathStyle: true, S3Concurrency: 8})
+	src, err := Open(context.Background(), "s3://"+f.bucket+"/"+prefix,
+		Options{EndpointURL: f.proxy.URL, PathStyle: true, MaxOpen: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,10 +205,10 @@ func (f *s3Fixture) source(t *testing.T, prefix string) *s3Source {
 	return s
 }
 
-func listNames(t *testing.T, src Source, o ListOptions) []string {
+func listNames(t *testing.T, src source.Source, o source.ListOptions) []string {
 	t.Helper()
 	var names []string
-	err := src.List(context.Background(), o, func(obj Object) error {
+	err := src.List(context.Background(), o, func(obj source.Object) error {
 		names = append(names, obj.Name) // List promises no concurrent calls
 		return nil
 	})
@@ -228,9 +231,9 @@ func (f *s3Fixture) wantNames(keep func(key string) bool) []string {
 	return names
 }
 
-func readAll(t *testing.T, src Source, name string) ([]byte, error) {
+func readAll(t *testing.T, src source.Source, name string) ([]byte, error) {
 	t.Helper()
-	rc, err := src.Open(context.Background(), Object{Name: name, Size: -1})
+	rc, err := src.Open(context.Background(), source.Object{Name: name, Size: -1})
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +249,7 @@ func TestS3SourceListAndOpen(t *testing.T) {
 		if !src.Remote() {
 			t.Error("the S3 source must say it is remote")
 		}
-		got := listNames(t, src, ListOptions{})
+		got := listNames(t, src, source.ListOptions{})
 		if want := f.wantNames(func(string) bool { return true }); !slices.Equal(got, want) {
 			t.Fatalf("List\ngot  %q\nwant %q", got, want)
 		}
@@ -261,7 +264,7 @@ func TestS3SourceListAndOpen(t *testing.T) {
 	t.Run("window", func(t *testing.T) {
 		// 2024-09-20 10:00 to 13:00: of each account and region only the
 		// 12:00 file of the 20th can hold such records.
-		o := ListOptions{Since: mustTime(t, "2024-09-20T10:00:00Z"), Until: mustTime(t, "2024-09-20T13:00:00Z")}
+		o := source.ListOptions{Since: time.Date(2024, 9, 20, 10, 0, 0, 0, time.UTC), Until: time.Date(2024, 9, 20, 13, 0, 0, 0, time.UTC)}
 		f.proxy.Reset()
 		src := f.source(t, "AWSLogs/")
 		got := listNames(t, src, o)
@@ -291,7 +294,7 @@ func TestS3SourceListAndOpen(t *testing.T) {
 	})
 
 	t.Run("window from the bucket root", func(t *testing.T) {
-		o := ListOptions{Since: mustTime(t, "2024-09-21T23:00:00Z"), Until: mustTime(t, "2024-09-21T23:59:00Z")}
+		o := source.ListOptions{Since: time.Date(2024, 9, 21, 23, 0, 0, 0, time.UTC), Until: time.Date(2024, 9, 21, 23, 59, 0, 0, time.UTC)}
 		got := listNames(t, f.source(t, ""), o)
 		// The root's own objects (README) are kept: pruning never drops
 		// what it cannot place.
@@ -302,7 +305,7 @@ func TestS3SourceListAndOpen(t *testing.T) {
 	})
 
 	t.Run("regions and accounts", func(t *testing.T) {
-		o := ListOptions{Regions: []string{"eu-west-1"}, Accounts: []string{"222222222222"}}
+		o := source.ListOptions{Regions: []string{"eu-west-1"}, Accounts: []string{"222222222222"}}
 		f.proxy.Reset()
 		got := listNames(t, f.source(t, "AWSLogs/"), o)
 		want := f.wantNames(func(k string) bool { return strings.HasPrefix(k, "AWSLogs/222222222222/CloudTrail/eu-west-1/") })
@@ -314,21 +317,21 @@ func TestS3SourceListAndOpen(t *testing.T) {
 	t.Run("endpoint from AWS_ENDPOINT_URL_S3", func(t *testing.T) {
 		t.Setenv("AWS_ENDPOINT_URL_S3", f.proxy.URL)
 		f.proxy.Reset()
-		src, err := OpenSource(context.Background(), "s3://"+f.bucket+"/AWSLogs/111111111111/", Options{S3PathStyle: true})
+		src, err := Open(context.Background(), "s3://"+f.bucket+"/AWSLogs/111111111111/", Options{PathStyle: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, ok := src.(*s3Source); !ok {
-			t.Fatalf("OpenSource gave a %T", src)
+			t.Fatalf("Open gave a %T", src)
 		}
-		got := listNames(t, src, ListOptions{})
+		got := listNames(t, src, source.ListOptions{})
 		if len(got) != 19 || f.proxy.Count(nil) == 0 {
 			t.Fatalf("listed %d objects through the proxy (%d requests)", len(got), f.proxy.Count(nil))
 		}
 	})
 
 	t.Run("a wrong object name", func(t *testing.T) {
-		_, err := f.source(t, "").Open(context.Background(), Object{Name: "s3://other/README"})
+		_, err := f.source(t, "").Open(context.Background(), source.Object{Name: "s3://other/README"})
 		if err == nil || !strings.Contains(err.Error(), "not an object of s3://"+f.bucket) {
 			t.Fatalf("err = %v", err)
 		}
@@ -343,11 +346,11 @@ func TestS3SourceListAndOpen(t *testing.T) {
 	})
 
 	t.Run("a missing bucket", func(t *testing.T) {
-		src, err := openS3Source(context.Background(), "s3://no-such-bucket/x", Options{EndpointURL: f.proxy.URL, S3PathStyle: true})
+		src, err := Open(context.Background(), "s3://no-such-bucket/x", Options{EndpointURL: f.proxy.URL, PathStyle: true})
 		if err != nil {
 			t.Fatal(err) // custom endpoints are not probed
 		}
-		err = src.List(context.Background(), ListOptions{}, func(Object) error { return nil })
+		err = src.List(context.Background(), source.ListOptions{}, func(source.Object) error { return nil })
 		if err == nil || !strings.Contains(err.Error(), "listing s3://no-such-bucket/x: ") {
 			t.Fatalf("err = %v", err)
 		}
@@ -381,7 +384,7 @@ func TestS3SourceRetries(t *testing.T) {
 		if reset.Applied() != 3 {
 			t.Errorf("reset %d times, want 3", reset.Applied())
 		}
-		if got := listNames(t, src, ListOptions{}); len(got) != len(f.keys) {
+		if got := listNames(t, src, source.ListOptions{}); len(got) != len(f.keys) {
 			t.Errorf("listed %d of %d objects", len(got), len(f.keys))
 		}
 		if listFault.Applied() != 2 {
@@ -427,8 +430,8 @@ func TestS3SourceRetries(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 		assertNoSecrets(t, err)
-		if n := f.proxy.Count(s3test.KeyIs(key)); n != s3MaxAttempts {
-			t.Errorf("%d attempts, want %d", n, s3MaxAttempts)
+		if n := f.proxy.Count(s3test.KeyIs(key)); n != MaxAttempts {
+			t.Errorf("%d attempts, want %d", n, MaxAttempts)
 		}
 	})
 
@@ -457,7 +460,7 @@ func TestS3SourceConcurrentOpen(t *testing.T) {
 		n++ // called under the proxy's lock
 		return s3test.IsGetObject(r) && n%3 == 0
 	}})
-	names := listNames(t, src, ListOptions{})
+	names := listNames(t, src, source.ListOptions{})
 	var wg sync.WaitGroup
 	errs := make(chan error, len(names))
 	for _, name := range names {

@@ -1,16 +1,16 @@
-package extract
+package s3
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,23 +24,48 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 )
 
-func init() {
-	sourceOpeners["s3"] = openS3Source
+// Options configures the S3 source: what `cci extract` knows of S3 beyond
+// the standard AWS configuration chain.
+type Options struct {
+	EndpointURL string // an S3-compatible store; empty means AWS
+	PathStyle   bool   // path-style addressing (bucket in the path)
+	// MaxOpen is the most objects the caller keeps open at once; the HTTP
+	// client keeps that many idle connections (plus the listing's), or
+	// every burst pays new TCP and TLS handshakes.
+	MaxOpen int
 }
 
-// S3 tuning. Variables rather than constants so that tests can shorten the
-// waits; nothing else changes them.
-var (
-	// s3MaxAttempts bounds the SDK's attempts at one request (throttling,
-	// 5xx, connection errors). S3 asks clients that see SlowDown to back
-	// off and retry; ten attempts ride out a minute or so of it.
-	s3MaxAttempts = 10
-	// s3BaseBackoff and s3MaxBackoff shape the exponential backoff (full
-	// jitter) between attempts and between resumptions of a broken body.
-	s3BaseBackoff = 200 * time.Millisecond
-	s3MaxBackoff  = 20 * time.Second
+// MaxAttempts bounds the SDK's attempts at one request (throttling, 5xx,
+// connection errors). S3 asks clients that see SlowDown to back off and
+// retry; ten attempts ride out a minute or so of it.
+const MaxAttempts = 10
+
+// s3MaxBackoff caps the SDK's exponential backoff (full jitter) between
+// attempts and between resumptions of a broken body. A variable only so
+// that tests can make the waits short (SetMaxBackoff).
+var s3MaxBackoff atomic.Int64
+
+func init() { s3MaxBackoff.Store(int64(retry.DefaultMaxBackoff)) }
+
+// SetMaxBackoff caps every retry and resumption wait at d until restore is
+// called. It exists for tests, which would otherwise wait seconds for each
+// injected failure; nothing else calls it.
+func SetMaxBackoff(d time.Duration) (restore func()) {
+	old := s3MaxBackoff.Swap(int64(d))
+	return func() { s3MaxBackoff.Store(old) }
+}
+
+// backoff is the SDK's standard backoff with the current cap.
+func backoff() retry.BackoffDelayer {
+	return retry.NewExponentialJitterBackoff(time.Duration(s3MaxBackoff.Load()))
+}
+
+// S3 tuning.
+const (
 	// s3MaxResumes bounds how often one object's body may break mid-stream
 	// and be resumed from the byte reached.
 	s3MaxResumes = 5
@@ -59,10 +84,9 @@ type s3Source struct {
 	now    func() time.Time
 }
 
-// openS3Source builds the S3 source for spec (s3://bucket[/prefix]) from
-// the standard AWS configuration chain, opts.EndpointURL and
-// opts.S3PathStyle, and finds the bucket's region.
-func openS3Source(ctx context.Context, spec string, opts Options) (Source, error) {
+// Open builds the S3 source for spec (s3://bucket[/prefix]) from the
+// standard AWS configuration chain and opts, and finds the bucket's region.
+func Open(ctx context.Context, spec string, opts Options) (source.Source, error) {
 	bucket, prefix, err := parseS3URL(spec)
 	if err != nil {
 		return nil, err
@@ -96,10 +120,8 @@ func (s *s3Source) objectName(key string) string { return "s3://" + s.bucket + "
 
 // newS3Client configures an S3 client for bucket.
 func newS3Client(ctx context.Context, bucket string, opts Options) (*s3.Client, error) {
-	// Every fetcher (up to S3Concurrency, fetch.go) needs an idle
-	// connection kept per host, or every burst pays new TCP and TLS
-	// handshakes.
-	conns := max(opts.S3Concurrency, fetchInitial) + s3ListJobs
+	// Every object open at once needs an idle connection kept per host.
+	conns := max(opts.MaxOpen, 1) + s3ListJobs
 	httpClient := awshttp.NewBuildableClient().
 		WithTransportOptions(func(tr *http.Transport) {
 			tr.MaxIdleConns = conns
@@ -121,7 +143,7 @@ func newS3Client(ctx context.Context, bucket string, opts Options) (*s3.Client, 
 		if opts.EndpointURL != "" {
 			o.BaseEndpoint = aws.String(opts.EndpointURL)
 		}
-		o.UsePathStyle = opts.S3PathStyle
+		o.UsePathStyle = opts.PathStyle
 		o.DisableLogOutputChecksumValidationSkipped = true
 		// The SDK would otherwise ask for and check a CRC64 of every GET,
 		// in pure Go: a third of cci's own CPU beyond decoding. The bytes
@@ -151,44 +173,30 @@ func newS3Client(ctx context.Context, bucket string, opts Options) (*s3.Client, 
 }
 
 // newS3Retryer retries throttling (503 SlowDown), 5xx and connection
-// errors with exponential backoff. The SDK's client-side retry quota is
-// off: it is meant to shed load from a failing service across a fleet,
-// but here it would turn a burst of SlowDown at 64 concurrent GETs into
-// object errors after a handful of retries.
+// errors with the SDK's exponential backoff. The SDK's client-side retry
+// quota is off: it is meant to shed load from a failing service across a
+// fleet, but here it would turn a burst of SlowDown at 64 concurrent GETs
+// into object errors after a handful of retries.
 func newS3Retryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = s3MaxAttempts
-		o.MaxBackoff = s3MaxBackoff
-		o.Backoff = backoffFunc(func(attempt int, _ error) (time.Duration, error) {
-			return s3Backoff(attempt), nil
-		})
+		o.MaxAttempts = MaxAttempts
+		o.MaxBackoff = time.Duration(s3MaxBackoff.Load())
+		o.Backoff = backoff()
 		o.RateLimiter = ratelimit.None
 	})
-}
-
-type backoffFunc func(attempt int, err error) (time.Duration, error)
-
-func (f backoffFunc) BackoffDelay(attempt int, err error) (time.Duration, error) {
-	return f(attempt, err)
-}
-
-// s3Backoff is the wait before retry number attempt (1-based): a random
-// duration up to s3BaseBackoff * 2^(attempt-1), capped at s3MaxBackoff.
-func s3Backoff(attempt int) time.Duration {
-	d := s3MaxBackoff
-	if attempt >= 1 && attempt < 30 {
-		d = min(s3BaseBackoff<<(attempt-1), s3MaxBackoff)
-	}
-	if d <= 0 {
-		return 0
-	}
-	return time.Duration(rand.Int64N(int64(d)) + 1)
 }
 
 // bucketRegion asks S3 where bucket lives. S3 names the region in the
 // x-amz-bucket-region header of a HeadBucket answer even when the answer is
 // a redirect (wrong region) or a refusal (no s3:ListBucket), so one request
 // to any region settles it.
+//
+// Why not the SDK's manager.GetBucketRegion, which reads the same header:
+// it lives in a module cci does not otherwise need (feature/s3/manager),
+// and it turns every answer without the header into an error, where this
+// goes on with the configured region (an old proxy or gateway that drops
+// the header still works, and the listing then says what is wrong). The
+// middleware below is the part of it cci needs, in 30 lines.
 func bucketRegion(ctx context.Context, client *s3.Client, bucket, configured string) (string, error) {
 	probe := configured
 	if probe == "" {
@@ -238,13 +246,13 @@ func bucketRegion(ctx context.Context, client *s3.Client, bucket, configured str
 // regions or accounts it lists only the CloudTrail prefixes that can hold
 // matching records (layout.go) and skips objects whose names fall outside
 // the window. fn is never called concurrently.
-func (s *s3Source) List(ctx context.Context, o ListOptions, fn func(Object) error) error {
+func (s *s3Source) List(ctx context.Context, o source.ListOptions, fn func(source.Object) error) error {
 	var mu sync.Mutex
 	emit := func(key string, size *int64) error {
-		if strings.HasSuffix(key, "/") || !InWindow(key, o) || !keyMatches(key, o) {
+		if strings.HasSuffix(key, "/") || !source.InWindow(key, o) || !source.KeyMatches(key, o) {
 			return nil // a directory marker, or pruned
 		}
-		obj := Object{Name: s.objectName(key), Size: aws.ToInt64(size)}
+		obj := source.Object{Name: s.objectName(key), Size: aws.ToInt64(size)}
 		if size == nil {
 			obj.Size = -1
 		}
@@ -269,7 +277,7 @@ func (s *s3Source) List(ctx context.Context, o ListOptions, fn func(Object) erro
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s3ListJobs)
-	err := resolvePrefixes(gctx, s.prefix, o, s.now(), s3ListJobs, children, func(prefix string) error {
+	err := source.ResolvePrefixes(gctx, s.prefix, o, s.now(), s3ListJobs, children, func(prefix string) error {
 		g.Go(func() error {
 			return s.listPages(gctx, prefix, "", func(page *s3.ListObjectsV2Output) error {
 				for _, obj := range page.Contents {
@@ -317,7 +325,7 @@ func (s *s3Source) listPages(ctx context.Context, prefix, delimiter string, page
 // that breaks mid-stream is resumed from the byte reached (a ranged GET of
 // the same ETag), up to s3MaxResumes times, so a connection reset during a
 // long download costs a request, not the object.
-func (s *s3Source) Open(ctx context.Context, obj Object) (io.ReadCloser, error) {
+func (s *s3Source) Open(ctx context.Context, obj source.Object) (io.ReadCloser, error) {
 	key, ok := strings.CutPrefix(obj.Name, "s3://"+s.bucket+"/")
 	if !ok {
 		return nil, fmt.Errorf("getting %s: not an object of s3://%s", obj.Name, s.bucket)
@@ -393,7 +401,11 @@ func (b *s3Body) resume(cause error) error {
 		return fmt.Errorf("reading %s at byte %d (gave up after %d resumptions): %w", b.name, b.off, b.resumes, redactErr(cause))
 	}
 	b.resumes++
-	t := time.NewTimer(s3Backoff(b.resumes))
+	wait, err := backoff().BackoffDelay(b.resumes, cause)
+	if err != nil {
+		wait = 0
+	}
+	t := time.NewTimer(wait)
 	select {
 	case <-b.ctx.Done():
 		t.Stop()

@@ -1,4 +1,4 @@
-package extract
+package ctjson
 
 import (
 	"math/bits"
@@ -39,7 +39,7 @@ const fastMaxDepth = 64
 // fastRec is what the fast path fills: the record, and the bytes of the
 // kept strings that had escapes (the others alias the input).
 type fastRec struct {
-	rawRecord
+	Record
 	unescaped []byte
 	// idx maps the quotes and backslashes of the input (classify.go). The
 	// scanner keeps it across the records of an unchanged buffer.
@@ -56,7 +56,7 @@ func fastRecord(b []byte, rec *fastRec) (int, fastStatus) {
 // fastDecode is fastRecord when rec.idx already maps b, from b[0] or from
 // before it (rec.idx.off is the index of b[0] in the mapped bytes).
 func fastDecode(b []byte, rec *fastRec) (int, fastStatus) {
-	rec.rawRecord = rawRecord{}
+	rec.Record = Record{}
 	rec.unescaped = rec.unescaped[:0] // the previous record is done with
 	if len(b) == 0 {
 		return 0, fastMore
@@ -71,7 +71,7 @@ func fastDecode(b []byte, rec *fastRec) (int, fastStatus) {
 type objKind uint8
 
 const (
-	objTop     objKind = iota // rawRecord (as a rawItem: wrapper keys go slow)
+	objTop     objKind = iota // Record (as a rawItem: wrapper keys go slow)
 	objUser                   // userIdentity
 	objSession                // userIdentity.sessionContext
 	objIssuer                 // userIdentity.sessionContext.sessionIssuer

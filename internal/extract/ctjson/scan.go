@@ -1,4 +1,4 @@
-package extract
+package ctjson
 
 import (
 	"errors"
@@ -50,8 +50,8 @@ const (
 var (
 	errItemTooLarge = errors.New("record larger than the limit")
 	errItemTooDeep  = errors.New("record nested too deeply")
-	// errNotJSON: the object does not start like JSON at all.
-	errNotJSON = errors.New("not JSON")
+	// ErrNotJSON: the object does not start like JSON at all.
+	ErrNotJSON = errors.New("not JSON")
 )
 
 // inContainer reports whether the last item came from an array of records
@@ -60,13 +60,14 @@ func (s *scanner) inContainer() bool { return s.state == stArray || s.state == s
 
 func isItemErr(err error) bool { return err == errItemTooLarge || err == errItemTooDeep }
 
-// syntaxError is a structural error at a stream offset.
-type syntaxError struct {
+// SyntaxError is a structural error at a stream offset: the object
+// cannot be read further.
+type SyntaxError struct {
 	off int64
 	msg string
 }
 
-func (e *syntaxError) Error() string { return fmt.Sprintf("invalid JSON at byte %d: %s", e.off, e.msg) }
+func (e *SyntaxError) Error() string { return fmt.Sprintf("invalid JSON at byte %d: %s", e.off, e.msg) }
 
 const scanChunk = 64 << 10
 
@@ -127,7 +128,7 @@ func (s *scanner) fill() bool {
 func (s *scanner) offset() int64 { return s.base + int64(s.pos) }
 
 func (s *scanner) syntax(format string, args ...any) error {
-	return &syntaxError{off: s.offset(), msg: fmt.Sprintf(format, args...)}
+	return &SyntaxError{off: s.offset(), msg: fmt.Sprintf(format, args...)}
 }
 
 // eofErr says why input ended inside a structure.
@@ -135,7 +136,7 @@ func (s *scanner) eofErr(where string) error {
 	if s.rerr != nil && s.rerr != io.EOF {
 		return s.rerr
 	}
-	return &syntaxError{off: s.offset(), msg: "unexpected end of input " + where}
+	return &SyntaxError{off: s.offset(), msg: "unexpected end of input " + where}
 }
 
 // peek skips white space and returns the next byte without consuming it.
@@ -190,7 +191,7 @@ func (s *scanner) next() ([]byte, error) {
 				}
 			default:
 				if s.values == 0 {
-					return nil, errNotJSON
+					return nil, ErrNotJSON
 				}
 				return nil, s.syntax("unexpected %q between top-level values", c)
 			}

@@ -1,4 +1,4 @@
-package extract
+package source
 
 import (
 	"context"
@@ -21,14 +21,15 @@ import (
 // never earlier than the records inside (to the minute), and the date
 // directories are that time's UTC date. That lets a listing skip whole days
 // and whole files outside --since/--until. Everything here is pure except
-// resolvePrefixes, which takes the one S3 call it needs as a function.
+// ResolvePrefixes, which takes the one S3 call it needs as a function.
 
 const (
 	// nameTimeMargin absorbs the minute truncation of the name's time and a
 	// little clock skew on the early side of the window.
 	nameTimeMargin = 5 * time.Minute
-	// defaultDeliverySlack is used when ListOptions carries none.
-	defaultDeliverySlack = 15 * time.Minute
+	// DefaultDeliverySlack is how late CloudTrail may deliver a file, used
+	// when ListOptions carries none (and the default of --delivery-slack).
+	DefaultDeliverySlack = 15 * time.Minute
 	// maxDayPrefixes bounds the per-region day prefixes of one window; a
 	// longer window lists the region whole (pruned by name) instead.
 	maxDayPrefixes = 1000
@@ -46,8 +47,16 @@ type ctKey struct {
 	File    string    // the base name
 }
 
-// Digest reports whether the key is a CloudTrail digest file.
-func (k ctKey) Digest() bool { return k.Kind == "CloudTrail-Digest" }
+// digestKind is the key layout's kind of digest files.
+const digestKind = "CloudTrail-Digest"
+
+// IsDigest reports whether an object name (a key, a path or an s3:// URL)
+// is a CloudTrail digest file: in a CloudTrail-Digest directory, or named
+// like one. Digests hold hashes of delivery files, no records. It is the
+// one test by name; a digest found by content is told by the decoder.
+func IsDigest(name string) bool {
+	return strings.Contains(name, digestKind+"/") || strings.Contains(name, "_"+digestKind+"_")
+}
 
 // parseCloudTrailKey splits a complete CloudTrail object key. ok is false
 // for anything that does not follow the layout to the file name.
@@ -146,17 +155,17 @@ func fileTimeBounds(o ListOptions) (lo, hi time.Time) {
 	if !o.Until.IsZero() {
 		slack := o.DeliverySlack
 		if slack <= 0 {
-			slack = defaultDeliverySlack
+			slack = DefaultDeliverySlack
 		}
 		hi = o.Until.UTC().Add(slack + nameTimeMargin)
 	}
 	return lo, hi
 }
 
-// keyMatches reports whether a listed key may hold records for o's
+// KeyMatches reports whether a listed key may hold records for o's
 // regions and accounts, judged from its CloudTrail directories (the
 // recipient account and the event's region). Keys outside the layout match.
-func keyMatches(key string, o ListOptions) bool {
+func KeyMatches(key string, o ListOptions) bool {
 	k, ok := parseCloudTrailKey(key)
 	if !ok {
 		return true
@@ -372,12 +381,12 @@ func dayPrefixes(base string, o ListOptions, now time.Time) (days []string, ok b
 	return days, true
 }
 
-// resolvePrefixes expands root for o into the prefixes to list in full and
+// ResolvePrefixes expands root for o into the prefixes to list in full and
 // calls full for each (possibly concurrently, up to limit at once). Levels
 // that cannot be known without looking (accounts of an organization, regions
 // of an account) are listed with children, which returns the child
 // "directories" of a prefix, each ending with "/".
-func resolvePrefixes(ctx context.Context, root string, o ListOptions, now time.Time, limit int,
+func ResolvePrefixes(ctx context.Context, root string, o ListOptions, now time.Time, limit int,
 	children func(ctx context.Context, prefix string) ([]string, error), full func(prefix string) error) error {
 	plan := expandPrefix(root, o, now, true)
 	var mu sync.Mutex

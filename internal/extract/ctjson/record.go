@@ -1,0 +1,131 @@
+package ctjson
+
+import (
+	"errors"
+
+	"github.com/bytedance/sonic"
+	"github.com/bytedance/sonic/decoder"
+)
+
+// Record holds the only fields of a CloudTrail record that cci reads
+// (DESIGN.md section 2). Everything else, responseElements above all, is
+// skipped by the decoder without being built.
+type Record struct {
+	EventTime          string       `json:"eventTime"`
+	Timestamp          string       `json:"@timestamp"`
+	EventSource        string       `json:"eventSource"`
+	EventName          string       `json:"eventName"`
+	EventType          string       `json:"eventType"`
+	EventCategory      string       `json:"eventCategory"`
+	AWSRegion          string       `json:"awsRegion"`
+	RecipientAccountID string       `json:"recipientAccountId"`
+	ErrorCode          string       `json:"errorCode"`
+	ErrorMessage       string       `json:"errorMessage"`
+	SourceIPAddress    string       `json:"sourceIPAddress"`
+	UserAgent          string       `json:"userAgent"`
+	UserIdentity       UserIdentity `json:"userIdentity"`
+	RequestParameters  struct {
+		UserName string `json:"userName"`
+		RoleName string `json:"roleName"`
+		RoleArn  string `json:"roleArn"`
+	} `json:"requestParameters"`
+}
+
+// Account is the account a record belongs to: the recipient, else the
+// caller's (older records lack recipientAccountId). The --account filter and
+// the identities' accounts both use it.
+func (r *Record) Account() string {
+	if r.RecipientAccountID != "" {
+		return r.RecipientAccountID
+	}
+	return r.UserIdentity.AccountID
+}
+
+// UserIdentity is the part of userIdentity cci reads.
+type UserIdentity struct {
+	Type           string `json:"type"`
+	PrincipalID    string `json:"principalId"`
+	ARN            string `json:"arn"`
+	AccountID      string `json:"accountId"`
+	UserName       string `json:"userName"`
+	InvokedBy      string `json:"invokedBy"`
+	SessionContext struct {
+		SessionIssuer struct {
+			Type     string `json:"type"`
+			UserName string `json:"userName"`
+			ARN      string `json:"arn"`
+		} `json:"sessionIssuer"`
+	} `json:"sessionContext"`
+}
+
+// rawItem is one item of the stream: a record, or a wrapper around one
+// (EventBridge envelope, lookup-events row), or a digest.
+type rawItem struct {
+	Record
+	Detail          *Record `json:"detail"`
+	DetailType      string  `json:"detail-type"`
+	CloudTrailEvent string  `json:"CloudTrailEvent"`
+	DigestStartTime string  `json:"digestStartTime"`
+}
+
+// Kind says what an item turned out to be.
+type Kind int
+
+// Kinds of Item.
+const (
+	KindRecord  Kind = iota // a CloudTrail record, in Item.Record
+	KindForeign             // valid JSON but not a CloudTrail record
+	KindDigest              // a CloudTrail digest (digestStartTime)
+	KindInvalid             // too large, too deep or not decodable: counted, skipped
+)
+
+// recordAPI decodes without copying strings: they alias the scanner's
+// buffer and must be cloned before they are kept (see the aggregate).
+var recordAPI = sonic.Config{}.Froze()
+
+// decodeItem decodes item into rec. A field of an unexpected type is not an
+// error as long as the record stays usable; syntax errors are.
+func decodeItem(item []byte, it *rawItem, rec *Record) (Kind, error) {
+	*it = rawItem{}
+	if err := unmarshal(item, it); err != nil {
+		return KindForeign, err
+	}
+	switch {
+	case it.CloudTrailEvent != "":
+		// lookup-events: the record is a JSON document inside a string.
+		*rec = Record{}
+		if err := unmarshal([]byte(it.CloudTrailEvent), rec); err != nil {
+			return KindForeign, err
+		}
+	case it.Detail != nil && (it.DetailType != "" || it.EventName == ""):
+		*rec = *it.Detail
+	case it.DigestStartTime != "":
+		return KindDigest, nil
+	default:
+		*rec = it.Record
+	}
+	return recordKind(rec), nil
+}
+
+// recordKind tells a CloudTrail record from other JSON that happens to be
+// an object.
+func recordKind(rec *Record) Kind {
+	if rec.EventName == "" || (rec.EventSource == "" && rec.UserIdentity.Type == "" && rec.EventType == "") {
+		return KindForeign
+	}
+	return KindRecord
+}
+
+func unmarshal(b []byte, v any) error {
+	err := recordAPI.Unmarshal(b, v)
+	if err == nil {
+		return nil
+	}
+	var mt *decoder.MismatchTypeError
+	if errors.As(err, &mt) {
+		// The rest of the value was still decoded; a wrong type in a field
+		// cci needs shows up as a missing field.
+		return nil
+	}
+	return err
+}

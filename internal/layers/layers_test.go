@@ -1,0 +1,178 @@
+package layers
+
+import (
+	"bufio"
+	"bytes"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/cloud-credentials-insights/cci"
+
+// rule forbids the packages matching pkg (itself or below it) to depend on
+// any package below one of the prefixes in deny, unless allowed.
+type rule struct {
+	pkg   string   // package path relative to the module
+	deny  []string // import path prefixes, absolute
+	allow []string // exceptions to deny, absolute import paths
+}
+
+var thirdPartyEngine = []string{
+	"github.com/aws/",
+	"github.com/bytedance/sonic",
+}
+
+var rules = []rule{
+	{pkg: "internal/events", deny: []string{module + "/"}, allow: []string{module + "/internal/jsonout"}},
+	{pkg: "internal/compare", deny: append([]string{module + "/internal/extract"}, thirdPartyEngine...)},
+	{pkg: "internal/credreq", deny: append([]string{module + "/internal/extract"}, thirdPartyEngine...)},
+	{pkg: "internal/policy", deny: append([]string{module + "/internal/extract"}, thirdPartyEngine...)},
+	{pkg: "internal/extract", deny: []string{module + "/internal/compare"}},
+}
+
+// violations returns, for every package of graph (import path -> deps)
+// that a rule covers, the deps the rule forbids, as "pkg -> dep".
+func violations(graph map[string][]string, rules []rule) []string {
+	var out []string
+	for pkg, deps := range graph {
+		for _, r := range rules {
+			base := module + "/" + r.pkg
+			if pkg != base && !strings.HasPrefix(pkg, base+"/") {
+				continue
+			}
+			for _, d := range deps {
+				if d == pkg || !denied(d, r) {
+					continue
+				}
+				out = append(out, pkg+" -> "+d)
+			}
+		}
+	}
+	return out
+}
+
+func denied(dep string, r rule) bool {
+	for _, a := range r.allow {
+		if dep == a {
+			return false
+		}
+	}
+	for _, d := range r.deny {
+		// "x/" denies everything below x; "x" denies x and its subpackages.
+		if strings.HasSuffix(d, "/") && strings.HasPrefix(dep, d) ||
+			dep == d || strings.HasPrefix(dep, d+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// depGraph lists every package of the module with its transitive deps
+// (non-test builds, as `go list -deps` reports them).
+func depGraph(t *testing.T) map[string][]string {
+	t.Helper()
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH: cannot list the package graph")
+	}
+	watchSources(t)
+	cmd := exec.Command(gobin, "list", "-f", `{{.ImportPath}}{{range .Deps}} {{.}}{{end}}`, module+"/...")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.String())
+	}
+	graph := map[string][]string{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) > 0 {
+			graph[f[0]] = f[1:]
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return graph
+}
+
+// watchSources stats every Go file of the module, so that go test's cache
+// (which does not see what the go list subprocess reads) reruns this test
+// when an import changes.
+func watchSources(t *testing.T) {
+	t.Helper()
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != "../.." {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(path, ".go") || d.Name() == "go.mod") {
+			_, err = os.Stat(path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatalf("walking the module: %v", err)
+	}
+}
+
+func TestLayers(t *testing.T) {
+	graph := depGraph(t)
+	for _, r := range rules {
+		if _, ok := graph[module+"/"+r.pkg]; !ok {
+			t.Errorf("rule for %s: no such package (renamed? update the rule)", r.pkg)
+		}
+	}
+	bad := violations(graph, rules)
+	sort.Strings(bad)
+	const show = 20
+	for i, v := range bad {
+		if i == show {
+			t.Errorf("... and %d more", len(bad)-show)
+			break
+		}
+		t.Errorf("forbidden dependency: %s", v)
+	}
+}
+
+// TestViolations shows that the check fails on each kind of forbidden
+// import, and passes the allowed ones.
+func TestViolations(t *testing.T) {
+	tests := []struct {
+		name, pkg, dep string
+		bad            bool // the rules forbid pkg -> dep
+	}{
+		{"compare reaches extract", "internal/compare", module + "/internal/extract", true},
+		{"compare reaches an extract subpackage", "internal/compare", module + "/internal/extract/source", true},
+		{"compare reaches the AWS SDK", "internal/compare", "github.com/aws/aws-sdk-go-v2/service/s3", true},
+		{"compare reaches smithy", "internal/compare", "github.com/aws/smithy-go", true},
+		{"credreq reaches sonic", "internal/credreq", "github.com/bytedance/sonic/ast", true},
+		{"policy subpackage reaches extract", "internal/policy/internal/gentables", module + "/internal/extract", true},
+		{"extract reaches compare", "internal/extract", module + "/internal/compare", true},
+		{"extract subpackage reaches compare", "internal/extract/source/s3", module + "/internal/compare", true},
+		{"events reaches policy", "internal/events", module + "/internal/policy", true},
+		{"events reaches jsonout", "internal/events", module + "/internal/jsonout", false},
+		{"events reaches the standard library", "internal/events", "encoding/json", false},
+		{"compare reaches events", "internal/compare", module + "/internal/events", false},
+		{"compare reaches an extractor-named sibling", "internal/compare", module + "/internal/extractors", false},
+		{"extract reaches the AWS SDK", "internal/extract/source/s3", "github.com/aws/aws-sdk-go-v2/service/s3", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			graph := map[string][]string{module + "/" + tt.pkg: {tt.dep}}
+			got := violations(graph, rules)
+			if bad := len(got) > 0; bad != tt.bad {
+				t.Errorf("%s -> %s: violations %q, want forbidden=%v", tt.pkg, tt.dep, got, tt.bad)
+			}
+		})
+	}
+}
