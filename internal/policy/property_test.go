@@ -99,7 +99,7 @@ func (p propPolicy) parse(t *testing.T, name string) *Policy {
 // propSet is a policy set before parsing, so it can be permuted and grown.
 type propSet struct {
 	identity, boundary, resource, session, endpoint []propPolicy
-	scp                                              [][]propPolicy
+	scp                                             [][]propPolicy
 }
 
 func randPolicies(r *rand.Rand, typ PolicyType, max int) []propPolicy {
