@@ -74,8 +74,8 @@ type PolicyStatement struct {
 	Index int
 	Sid   string
 	Deny  bool
-	// Line is the line where the statement starts, from 1.
-	Line int
+	// Line and Column are where the statement starts, from 1.
+	Line, Column int
 
 	actions   []string // patterns; a malformed one is left out
 	notAction bool
@@ -291,7 +291,8 @@ func (p *parser) document(root jvalue) error {
 }
 
 func (p *parser) statement(v *jvalue, path string, idx int) (PolicyStatement, error) {
-	s := PolicyStatement{Index: idx, Line: lineOf(p.data, v.off)}
+	s := PolicyStatement{Index: idx}
+	s.Line, s.Column = lineCol(p.data, v.off)
 	if v.kind != jObject {
 		return s, p.errAt(path, v.off, "a statement is an object, not %s", v.kind)
 	}

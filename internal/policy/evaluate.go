@@ -76,9 +76,11 @@ type MatchedStatement struct {
 	PolicyID   string
 	PolicyType PolicyType
 	Sid        string
-	// Index is the statement's position in its policy, from 0.
-	Index  int
-	Effect string
+	// Index is the statement's position in its policy, from 0; Line and
+	// Column where it starts in the document, from 1.
+	Index        int
+	Line, Column int
+	Effect       string
 }
 
 // Result is the decision on one request.
@@ -291,7 +293,7 @@ func (p *Policy) evaluate(ctx *evalContext) policyOutcome {
 		if o == notApplicable {
 			continue
 		}
-		m := MatchedStatement{PolicyID: p.Name, PolicyType: p.Type, Sid: s.Sid, Index: s.Index, Effect: s.Effect()}
+		m := MatchedStatement{PolicyID: p.Name, PolicyType: p.Type, Sid: s.Sid, Index: s.Index, Line: s.Line, Column: s.Column, Effect: s.Effect()}
 		if s.Deny {
 			out.denies = append(out.denies, m)
 			continue

@@ -298,16 +298,23 @@ func (v *jvalue) scalarText() (string, bool) {
 
 // lineOf is the 1-based line of byte offset off.
 func lineOf(data []byte, off int) int {
+	l, _ := lineCol(data, off)
+	return l
+}
+
+// lineCol is the 1-based line and column (in bytes) of byte offset off.
+func lineCol(data []byte, off int) (line, col int) {
 	if off > len(data) {
 		off = len(data)
 	}
-	n := 1
-	for _, c := range data[:off] {
+	line, start := 1, 0
+	for i, c := range data[:off] {
 		if c == '\n' {
-			n++
+			line++
+			start = i + 1
 		}
 	}
-	return n
+	return line, off - start + 1
 }
 
 var errNotObject = errors.New("want an object")
