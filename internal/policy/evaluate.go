@@ -358,7 +358,6 @@ func (set *PolicySet) Evaluate(req *Request) Result {
 
 	orgOK, failedLevel := true, -1
 	for i, lvl := range scp {
-		collect(lvl)
 		if !anyAllows(lvl) && orgOK {
 			orgOK, failedLevel = false, i
 		}
@@ -418,6 +417,9 @@ func (set *PolicySet) Evaluate(req *Request) Result {
 		collect(boundary)
 		collect(session)
 		collect(endpoint)
+		for _, lvl := range scp {
+			collect(lvl)
+		}
 		r.Matched = allows
 	}
 	if len(ctx.missingKeys) > 0 {

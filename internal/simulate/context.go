@@ -97,7 +97,7 @@ func parseShorthand(s string) (contextEntry, error) {
 	field := ""
 	seen := map[string]bool{}
 	for _, t := range toks {
-		if k, v, ok := strings.Cut(t.text, "="); ok && !t.quoted && isShorthandKey(k) {
+		if k, v, ok := strings.Cut(t.text, "="); ok && isShorthandKey(k) {
 			if seen[k] {
 				return e, fmt.Errorf("%s given twice", k)
 			}
