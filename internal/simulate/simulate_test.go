@@ -42,12 +42,12 @@ func TestPolicyFileForms(t *testing.T) {
 	dir := t.TempDir()
 	quoted, _ := json.Marshal(doc)
 	forms := map[string]string{
-		"document.json":     doc,
-		"version.json":      `{"PolicyVersion": {"Document": ` + doc + `, "VersionId": "v1", "IsDefaultVersion": true}}`,
-		"version-enc.json":  `{"PolicyVersion": {"Document": "` + url.PathEscape(doc) + `", "VersionId": "v1"}}`,
-		"version-str.json":  `{"PolicyVersion": {"Document": ` + string(quoted) + `}}`,
-		"describe.json":     `{"Policy": {"PolicySummary": {"Name": "FullAccess", "Type": "SERVICE_CONTROL_POLICY"}, "Content": ` + string(quoted) + `}}`,
-		"role-policy.json":  `{"RoleName": "r", "PolicyName": "inline", "PolicyDocument": ` + doc + `}`,
+		"document.json":    doc,
+		"version.json":     `{"PolicyVersion": {"Document": ` + doc + `, "VersionId": "v1", "IsDefaultVersion": true}}`,
+		"version-enc.json": `{"PolicyVersion": {"Document": "` + url.PathEscape(doc) + `", "VersionId": "v1"}}`,
+		"version-str.json": `{"PolicyVersion": {"Document": ` + string(quoted) + `}}`,
+		"describe.json":    `{"Policy": {"PolicySummary": {"Name": "FullAccess", "Type": "SERVICE_CONTROL_POLICY"}, "Content": ` + string(quoted) + `}}`,
+		"role-policy.json": `{"RoleName": "r", "PolicyName": "inline", "PolicyDocument": ` + doc + `}`,
 	}
 	wantID := map[string]string{"describe.json": "FullAccess", "role-policy.json": "inline"}
 	for name, content := range forms {
@@ -355,12 +355,12 @@ func BenchmarkSimulate1000(b *testing.B) {
 	opts := Options{PolicyFiles: []string{p}, Actions: actions, Format: FormatJSON}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := Run(context.Background(), opts, io_discard{}, io_discard{}); err != nil {
+		if err := Run(context.Background(), opts, discard{}, discard{}); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-type io_discard struct{}
+type discard struct{}
 
-func (io_discard) Write(p []byte) (int, error) { return len(p), nil }
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
