@@ -196,3 +196,38 @@ func TestEvaluateCases(t *testing.T) {
 		})
 	}
 }
+
+// TestCasesCoverOperators: every condition operator, its IfExists form
+// (Null has none) and both set qualifiers appear in the table.
+func TestCasesCoverOperators(t *testing.T) {
+	files, _ := filepath.Glob("testdata/eval/*.yaml")
+	var all strings.Builder
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+	}
+	text := all.String()
+	want := []string{"ForAnyValue:", "ForAllValues:", "IfExists", "NotAction", "NotResource", "NotPrincipal", "${", "resource_policy", "boundary", "scp", "session", "endpoint"}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("no case uses %q", w)
+		}
+	}
+	// Operators as condition keys: {Op: ...}, {"Op": ...} or a qualified
+	// {ForAnyValue:Op: ...}; comments do not count.
+	var body strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			body.WriteString(line + "\n")
+		}
+	}
+	for op := range operators {
+		b := body.String()
+		if !strings.Contains(b, "{"+op+": ") && !strings.Contains(b, `{"`+op+`": `) && !strings.Contains(b, ":"+op+": ") && !strings.Contains(b, ", "+op+": ") {
+			t.Errorf("no case uses operator %s", op)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"unicode/utf8"
@@ -316,8 +315,6 @@ func lineCol(data []byte, off int) (line, col int) {
 	}
 	return line, off - start + 1
 }
-
-var errNotObject = errors.New("want an object")
 
 // quoteKey renders a path component for an object member name that is not
 // a plain identifier.

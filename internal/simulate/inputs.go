@@ -93,7 +93,7 @@ func unwrapDocument(data []byte) (doc []byte, name string, lineOffset int, where
 			Document json.RawMessage `json:"Document"`
 		}
 		if err := json.Unmarshal(pv, &v); err != nil || v.Document == nil {
-			return nil, "", 0, "", errors.New("PolicyVersion without a Document (want aws iam get-policy-version output)")
+			return nil, "", 0, "", errors.New("no Document in PolicyVersion (want aws iam get-policy-version output)")
 		}
 		d, off, w, err := embedded(v.Document, "PolicyVersion.Document")
 		return d, "", off, w, err
@@ -106,7 +106,7 @@ func unwrapDocument(data []byte) (doc []byte, name string, lineOffset int, where
 			Content json.RawMessage `json:"Content"`
 		}
 		if err := json.Unmarshal(pol, &v); err != nil || v.Content == nil {
-			return nil, "", 0, "", errors.New("Policy without a Content (want aws organizations describe-policy output)")
+			return nil, "", 0, "", errors.New("no Content in Policy (want aws organizations describe-policy output)")
 		}
 		d, off, w, err := embedded(v.Content, "Policy.Content")
 		return d, v.Summary.Name, off, w, err
