@@ -169,16 +169,16 @@ func result(action, res string, r policy.Result) EvaluationResult {
 }
 
 // printTable writes AWS's EVAL_ACTION / EVAL_DECISION table with the
-// resource, the deciding policy and the missing context keys beside it.
+// resource, the deciding policy and the missing context keys after it.
 func printTable(w io.Writer, resp *Response) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "EVAL_ACTION\tEVAL_RESOURCE\tEVAL_DECISION\tDECIDED_BY\tMISSING_CONTEXT_VALUES")
+	fmt.Fprintln(tw, "EVAL_ACTION\tEVAL_DECISION\tEVAL_RESOURCE\tDECIDED_BY\tMISSING_CONTEXT_VALUES")
 	for _, r := range resp.EvaluationResults {
 		missing := strings.Join(r.MissingContextValues, ",")
 		if missing == "" {
 			missing = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.EvalActionName, r.EvalResourceName, r.EvalDecision, decidedBy(&r), missing)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.EvalActionName, r.EvalDecision, r.EvalResourceName, decidedBy(&r), missing)
 	}
 	return tw.Flush()
 }
