@@ -156,8 +156,9 @@ func (c *evalCase) build(t *testing.T) (*PolicySet, *Request) {
 }
 
 // TestEvaluateCases runs the data-form table: every case states the
-// decision AWS's documentation gives, optionally the deciding policy type,
-// the missing context keys and the deciding statements' Sids.
+// decision AWS's documentation gives and the deciding policy type (by:,
+// "IAM Policy" when identity policies are the only ones given), and
+// optionally the missing context keys and the deciding statements' Sids.
 func TestEvaluateCases(t *testing.T) {
 	cases := loadCases(t)
 	if len(cases) < 250 {
@@ -170,8 +171,16 @@ func TestEvaluateCases(t *testing.T) {
 			if r.Decision != c.Want {
 				t.Fatalf("decision %s (%s), want %s", r.Decision, r.Reason, c.Want)
 			}
-			if c.By != "" && string(r.DecidedBy) != c.By {
-				t.Errorf("decided by %q (%s), want %q", r.DecidedBy, r.Reason, c.By)
+			by := c.By
+			if by == "" {
+				// Identity policies alone: they decide.
+				if len(c.Boundary)+len(c.SCP)+len(c.Resource)+len(c.Session)+len(c.Endpoint) > 0 {
+					t.Fatal("by: is required when policies other than identity policies are given")
+				}
+				by = string(TypeIdentity)
+			}
+			if string(r.DecidedBy) != by {
+				t.Errorf("decided by %q (%s), want %q", r.DecidedBy, r.Reason, by)
 			}
 			if c.Missing != nil {
 				got := append([]string{}, r.MissingContextValues...)
