@@ -194,7 +194,7 @@ const (
 	appliesAccount // a resource-policy Allow naming only the caller's account
 )
 
-// statementApplies decides one statement. Conditions are evaluated (and
+// applies decides one statement. Conditions are evaluated (and
 // their missing keys noted) only once action, resource and principal match.
 func (s *PolicyStatement) applies(pol *Policy, ctx *evalContext) stmtOutcome {
 	if !s.actionMatches(ctx.action) || !s.resourceMatches(pol, ctx) {
