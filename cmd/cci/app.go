@@ -72,6 +72,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Commands: []*cli.Command{
 			extractCommand(),
 			compareCommand(),
+			explainCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
