@@ -221,7 +221,7 @@ func signed(t *testing.T, k *rsa.PrivateKey, kid string, mod func(map[string]any
 	c := map[string]any{
 		"iss": issuer, "sub": "system:serviceaccount:openshift-machine-api:machine-api-controllers",
 		"aud": []string{"openshift"}, "iat": now.Add(-10 * time.Minute).Unix(), "nbf": now.Add(-10 * time.Minute).Unix(),
-		"exp": now.Add(50 * time.Minute).Unix(),
+		"exp":           now.Add(50 * time.Minute).Unix(),
 		"kubernetes.io": map[string]any{"namespace": "openshift-machine-api", "serviceaccount": map[string]string{"name": "machine-api-controllers"}},
 	}
 	if mod != nil {
