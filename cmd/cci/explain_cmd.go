@@ -35,6 +35,11 @@ func explainCommand() *cli.Command {
 			&cli.StringFlag{Name: "now", Usage: "judge the token at this time (RFC 3339) instead of now", EnvVars: env("NOW")},
 		},
 		Action: func(c *cli.Context) error {
+			// urfave/cli stops at the first argument; `cci explain FILE
+			// --flag ...` is read as `cci explain --flag ... FILE`.
+			if args := c.Args().Slice(); len(args) > 1 && !isFlag(args[0]) && isFlag(args[1]) {
+				return c.App.RunContext(c.Context, append([]string{c.App.Name, c.Command.Name}, append(args[1:], args[0])...))
+			}
 			opts, err := explainOptions(c)
 			if err != nil {
 				return err
@@ -75,3 +80,5 @@ func explainOptions(c *cli.Context) (explain.Options, error) {
 		TrustPolicy:             c.String("trust-policy"),
 	}, nil
 }
+
+func isFlag(arg string) bool { return len(arg) > 1 && arg[0] == '-' }

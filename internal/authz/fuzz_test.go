@@ -52,3 +52,20 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseDecoded: a decoded message (or its DecodedMessage wrapper)
+// parses or fails without panic, and classifies to a decision.
+func FuzzParseDecoded(f *testing.F) {
+	f.Add([]byte(`{"DecodedMessage":"{\"allowed\":false,\"explicitDeny\":true,\"matchedStatements\":{\"items\":[{\"effect\":\"DENY\",\"principals\":{\"items\":[{\"value\":\"SCOPE_POLICY_ISSUER\"}]}}]}}"}`))
+	f.Add([]byte(`{"allowed":false,"explicitDeny":false,"context":{"action":"RunInstances","resource":"arn:aws:ec2:r:1:instance/*"}}`))
+	f.Add([]byte(`{"matchedStatements":{"items":[{"effect":"ALLOW"}]}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := ParseDecoded(b)
+		if err != nil {
+			return
+		}
+		if r := d.explain(); r.Decision == "" {
+			t.Fatal("no decision")
+		}
+	})
+}
