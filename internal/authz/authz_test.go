@@ -134,3 +134,13 @@ func TestParseCloudTrailRecord(t *testing.T) {
 		t.Errorf("got %+v", r)
 	}
 }
+
+// BenchmarkParseMessage measures the per-denial cost extract pays through
+// policy.ParseDenial.
+func BenchmarkParseMessage(b *testing.B) {
+	msg := "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: User: arn:aws:sts::123456789012:assumed-role/mycluster-openshift-machine-api-aws-cloud-credentials/1700000000 is not authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-east-1:123456789012:instance/* because no identity-based policy allows the ec2:RunInstances action"
+	b.ReportAllocs()
+	for b.Loop() {
+		ParseMessage(msg)
+	}
+}
