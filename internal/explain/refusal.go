@@ -51,8 +51,10 @@ func explainRefusal(opts Options, stderr io.Writer) (*RefusalReport, error) {
 		res.Action = c
 	}
 	rep := &RefusalReport{Input: displayName(opts.Input), Result: res, CauseText: authz.CauseText(res.Cause)}
-	if opts.CredentialsRequestsPath != "" && res.Principal.Name != "" {
-		if err := rep.matchRequests(opts, stderr); err != nil {
+	if opts.CredentialsRequestsPath != "" {
+		if res.Principal.Name == "" {
+			warnf(stderr, "hint", "%s names no principal: nothing to match to a CredentialsRequest", rep.Input)
+		} else if err := rep.matchRequests(opts, stderr); err != nil {
 			return nil, err
 		}
 	}
@@ -214,7 +216,7 @@ func nextSteps(rep *RefusalReport) []string {
 	case authz.CauseWebIdentityAuth:
 		add("AWS could not use the token: check that the issuer is publicly readable with cci explain --token <token file> --probe-oidc")
 	}
-	if rep.Decision == authz.DecisionImplicitDeny && rep.Cause == "" {
+	if rep.Cause == "" && rep.Decision != authz.DecisionAllowed {
 		add("simulate the call: aws iam simulate-principal-policy --policy-source-arn <%s ARN> --action-names %s; a boundary, an SCP or a session policy that does not allow it shows as implicitDeny", who, action)
 	}
 	if len(rep.Context) > 0 {
