@@ -62,6 +62,9 @@ type Options struct {
 	// `aws iam get-role` output); read by a temporary reader until the IAM
 	// evaluator decides the subject (see SubjectPolicy).
 	TrustPolicy string
+	// SubjectPolicy, when set, decides the subject check instead of
+	// ServiceAccount and TrustPolicy: the hook for the IAM evaluator.
+	SubjectPolicy SubjectPolicy
 }
 
 // Validate checks and normalises o. Errors are usage errors.

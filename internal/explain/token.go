@@ -117,8 +117,9 @@ func (rep *TokenReport) probe(ctx context.Context, opts Options, tok *oidc.Token
 // subjectCheck asks the SubjectPolicy chosen by the options.
 func subjectCheck(opts Options, tok *oidc.Token, prov *oidc.Provider) oidc.Check {
 	c := oidc.Check{Name: oidc.CheckSubject}
-	var sp SubjectPolicy
+	sp := opts.SubjectPolicy
 	switch {
+	case sp != nil:
 	case opts.ServiceAccount != "":
 		sp = expectedSubject(opts.ServiceAccount)
 	case opts.TrustPolicy != "":

@@ -41,3 +41,20 @@ func TestTrustPolicyReader(t *testing.T) {
 		}
 	}
 }
+
+// denyAll is a SubjectPolicy that admits nothing.
+type denyAll struct{}
+
+func (denyAll) Admits(_, sub string, _ []string) (bool, string) { return false, "denyAll refuses " + sub }
+
+// TestSubjectPolicyHook: Options.SubjectPolicy decides the subject check.
+func TestSubjectPolicyHook(t *testing.T) {
+	tok := signed(t, keyA(t), "kid-a", nil)
+	stdout, _, err := run(t, Options{Token: Stdin, Stdin: strings.NewReader(tok), Now: now, SubjectPolicy: denyAll{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasRow(stdout, "subject", "FAILED", "denyAll", "refuses", "system:serviceaccount:openshift-machine-api:machine-api-controllers") {
+		t.Errorf("the hook was not asked:\n%s", stdout)
+	}
+}
