@@ -45,7 +45,9 @@ func TestTrustPolicyReader(t *testing.T) {
 // denyAll is a SubjectPolicy that admits nothing.
 type denyAll struct{}
 
-func (denyAll) Admits(_, sub string, _ []string) (bool, string) { return false, "denyAll refuses " + sub }
+func (denyAll) Admits(_, sub string, _ []string) (bool, string) {
+	return false, "denyAll refuses " + sub
+}
 
 // TestSubjectPolicyHook: Options.SubjectPolicy decides the subject check.
 func TestSubjectPolicyHook(t *testing.T) {
