@@ -144,3 +144,18 @@ func BenchmarkParseMessage(b *testing.B) {
 		ParseMessage(msg)
 	}
 }
+
+func TestCutWithoutMark(t *testing.T) {
+	msg := "You are not authorized to perform this operation. Encoded authorization failure message: " + strings.Repeat("a", 1020-89)
+	r, err := Parse([]byte(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Cause != CauseEncoded || len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "about where CloudTrail cuts") {
+		t.Errorf("got %s %q", r.Cause, r.Notes)
+	}
+	r, _ = Parse([]byte(msg[:600]))
+	if len(r.Notes) != 0 {
+		t.Errorf("short message noted: %q", r.Notes)
+	}
+}

@@ -29,6 +29,8 @@ type Message struct {
 	// Truncated is set when Encoded was cut (CloudTrail cuts error messages
 	// over about 1,024 characters and ends them with "...").
 	Truncated bool
+
+	textLen int // of the whole message, to tell a cut that left no mark
 }
 
 // Phrases of AWS's messages, lower case.
@@ -48,7 +50,7 @@ func encodedChar(c byte) bool {
 // ParseMessage reads an error message. It never fails: a text that says
 // nothing known gives a Message with only empty fields (see Message.Known).
 func ParseMessage(text string) Message {
-	var m Message
+	m := Message{textLen: len(text)}
 	lower := asciiLower(text)
 	m.ErrorCode = errorCodeOf(text)
 

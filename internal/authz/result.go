@@ -19,6 +19,9 @@ const (
 // characters and a decoded one a few kilobytes.
 const MaxInput = 1 << 20
 
+// cloudTrailCut is about where CloudTrail cuts an errorMessage.
+const cloudTrailCut = 1024
+
 // Result is what a refusal says, classified.
 type Result struct {
 	Source    string    `json:"source"`
@@ -156,6 +159,10 @@ func (m Message) result(source string) *Result {
 	}
 	if m.Encoded != "" || m.Truncated {
 		r.Encoded = &Encoded{Length: len(m.Encoded), Truncated: m.Truncated}
+	}
+	if m.Encoded != "" && !m.Truncated && m.textLen >= cloudTrailCut-24 && m.textLen <= cloudTrailCut+8 {
+		r.Notes = append(r.Notes, fmt.Sprintf("the message is %d characters long, about where CloudTrail cuts error messages: "+
+			"if decoding fails, the encoded message was cut", m.textLen))
 	}
 	if m.Principal == "" {
 		r.Principal = Principal{}
