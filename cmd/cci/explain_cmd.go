@@ -5,6 +5,7 @@ import (
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
 	"github.com/cloud-credentials-insights/cci/internal/explain"
+	"github.com/cloud-credentials-insights/cci/internal/oidc"
 )
 
 func explainCommand() *cli.Command {
@@ -29,7 +30,7 @@ func explainCommand() *cli.Command {
 			&cli.StringFlag{Name: "oidc-provider", Usage: "output of aws iam get-open-id-connect-provider (checks iss and aud)", EnvVars: env("OIDC_PROVIDER")},
 			&cli.StringFlag{Name: "jwks", Usage: "the issuer's keys.json (checks kid and the RS256 signature)", EnvVars: env("JWKS")},
 			&cli.BoolFlag{Name: "probe-oidc", Usage: "fetch the issuer's discovery document and keys without credentials (online)", EnvVars: env("PROBE_OIDC")},
-			&cli.DurationFlag{Name: "probe-timeout", Value: 0, Usage: "timeout of each probe request (default 10s)", EnvVars: env("PROBE_TIMEOUT")},
+			&cli.DurationFlag{Name: "probe-timeout", Value: oidc.DefaultProbeTimeout, Usage: "timeout of each probe request", EnvVars: env("PROBE_TIMEOUT")},
 			&cli.StringFlag{Name: "service-account", Usage: "expected subject NAMESPACE:NAME (checks sub)", EnvVars: env("SERVICE_ACCOUNT")},
 			&cli.StringFlag{Name: "trust-policy", Usage: "the role's trust policy or aws iam get-role output (checks sub and aud)", EnvVars: env("TRUST_POLICY")},
 			&cli.StringFlag{Name: "now", Usage: "judge the token at this time (RFC 3339) instead of now", EnvVars: env("NOW")},

@@ -161,9 +161,9 @@ func nextSteps(rep *RefusalReport) []string {
 		who = "user " + p.Name
 		getCmd = "aws iam get-user --user-name " + p.Name
 	}
-	action := rep.Action
+	action, actionArg := rep.Action, rep.Action
 	if action == "" {
-		action = "the action"
+		action, actionArg = "the action", "<action>"
 	}
 	var next []string
 	add := func(format string, args ...any) { next = append(next, fmt.Sprintf(format, args...)) }
@@ -180,7 +180,7 @@ func nextSteps(rep *RefusalReport) []string {
 				add("CredentialsRequest %s does not request %s: the operator needs a newer manifest, or the call is not one the operator should make", r.Ref, action)
 			}
 		}
-		add("simulate the fix: aws iam simulate-principal-policy --policy-source-arn <%s ARN> --action-names %s (with --context-entries for the condition keys)", who, action)
+		add("simulate the fix: aws iam simulate-principal-policy --policy-source-arn <%s ARN> --action-names %s (with --context-entries for the condition keys)", who, actionArg)
 	case authz.CauseExplicitDeny:
 		add("an identity-based policy of %s denies %s: find the Deny statement%s in its inline and attached policies (and, for a user, its groups')", who, action, sidNote(rep, authz.CauseExplicitDeny))
 	case authz.CauseBoundary:
@@ -217,7 +217,7 @@ func nextSteps(rep *RefusalReport) []string {
 		add("AWS could not use the token: check that the issuer is publicly readable with cci explain --token <token file> --probe-oidc")
 	}
 	if rep.Cause == "" && rep.Decision != authz.DecisionAllowed {
-		add("simulate the call: aws iam simulate-principal-policy --policy-source-arn <%s ARN> --action-names %s; a boundary, an SCP or a session policy that does not allow it shows as implicitDeny", who, action)
+		add("simulate the call: aws iam simulate-principal-policy --policy-source-arn <%s ARN> --action-names %s; a boundary, an SCP or a session policy that does not allow it shows as implicitDeny", who, actionArg)
 	}
 	if len(rep.Context) > 0 {
 		add("the condition context above is what AWS evaluated: a condition on any of these keys may be what fails")
