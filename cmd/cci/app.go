@@ -73,6 +73,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			extractCommand(),
 			compareCommand(),
 			simulateCommand(),
+			explainCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

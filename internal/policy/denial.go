@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cloud-credentials-insights/cci/internal/authz"
+)
 
 // Denial is what an error says about a refused call.
 type Denial struct {
@@ -12,18 +16,19 @@ type Denial struct {
 	Cause string
 }
 
-// Causes of a denial, from the wording of AWS's messages.
+// Causes of a denial, from the wording of AWS's messages (internal/authz
+// reads them).
 const (
-	CauseIdentityPolicy  = "identity-policy"      // no identity-based policy allows
-	CauseExplicitDeny    = "explicit-deny"        // explicit deny in an identity-based policy
-	CauseBoundary        = "permissions-boundary" // explicit deny in a permissions boundary
-	CauseSCP             = "scp"                  // service control policy
-	CauseRCP             = "rcp"                  // resource control policy
-	CauseSessionPolicy   = "session-policy"
-	CauseResourcePolicy  = "resource-policy"
-	CauseVPCEndpoint     = "vpc-endpoint-policy"
-	CauseEncoded         = "encoded"      // decode with `aws sts decode-authorization-message`
-	CauseWebIdentityAuth = "web-identity" // OIDC token rejected: issuer unreadable or sub/aud mismatch
+	CauseIdentityPolicy  = authz.CauseIdentityPolicy // no identity-based policy allows
+	CauseExplicitDeny    = authz.CauseExplicitDeny   // explicit deny in an identity-based policy
+	CauseBoundary        = authz.CauseBoundary       // explicit deny in a permissions boundary
+	CauseSCP             = authz.CauseSCP            // service control policy
+	CauseRCP             = authz.CauseRCP            // resource control policy
+	CauseSessionPolicy   = authz.CauseSessionPolicy
+	CauseResourcePolicy  = authz.CauseResourcePolicy
+	CauseVPCEndpoint     = authz.CauseVPCEndpoint
+	CauseEncoded         = authz.CauseEncoded         // decode with `aws sts decode-authorization-message`
+	CauseWebIdentityAuth = authz.CauseWebIdentityAuth // OIDC token rejected: issuer unreadable or sub/aud mismatch
 )
 
 // deniedCodes are the errorCodes AWS uses for refused calls.
@@ -41,24 +46,8 @@ var deniedCodes = map[string]bool{
 // IsDenied reports whether errorCode means AWS refused the call.
 func IsDenied(errorCode string) bool { return deniedCodes[errorCode] }
 
-// causePhrases are checked in order; the first phrase found names the cause.
-var causePhrases = []struct{ phrase, cause string }{
-	{"in a permissions boundary", CauseBoundary},
-	{"in a service control policy", CauseSCP},
-	{"in a resource control policy", CauseRCP},
-	{"in a session policy", CauseSessionPolicy},
-	{"no session policy allows", CauseSessionPolicy},
-	{"in a resource-based policy", CauseResourcePolicy},
-	{"no resource-based policy allows", CauseResourcePolicy},
-	{"in a vpc endpoint policy", CauseVPCEndpoint},
-	{"no vpc endpoint policy allows", CauseVPCEndpoint},
-	{"explicit deny in an identity-based policy", CauseExplicitDeny},
-	{"no identity-based policy allows", CauseIdentityPolicy},
-	{"encoded authorization failure message", CauseEncoded},
-}
-
 // ParseDenial reads errorCode and errorMessage of a refused call. ok is false
-// when the code is not a denial.
+// when the code is not a denial. A cause authz only suspects is left out.
 func ParseDenial(errorCode, errorMessage string) (d Denial, ok bool) {
 	if !IsDenied(errorCode) {
 		return d, false
@@ -66,23 +55,23 @@ func ParseDenial(errorCode, errorMessage string) (d Denial, ok bool) {
 	if strings.HasSuffix(errorCode, "InvalidIdentityToken") {
 		d.Cause = CauseWebIdentityAuth
 	}
-	msg := strings.ToLower(errorMessage)
-	for _, p := range causePhrases {
-		if strings.Contains(msg, p.phrase) {
-			d.Cause = p.cause
-			break
-		}
+	m := authz.ParseMessage(errorMessage)
+	// events.json keeps the causes it had before authz: a truncated
+	// encoded message is still "encoded", and the trust-policy cause and
+	// the action of "Not authorized to perform sts:..." (no colon) wait
+	// for compare to learn them.
+	switch {
+	case m.Suspected || m.Cause == authz.CauseTrustPolicy:
+	case m.Cause == authz.CauseEncodedTruncated:
+		d.Cause = CauseEncoded
+	case m.Cause != "":
+		d.Cause = m.Cause
 	}
-	const perform = "not authorized to perform: "
-	if i := strings.Index(msg, perform); i >= 0 {
-		rest := errorMessage[i+len(perform):]
-		if j := strings.IndexAny(rest, " ,;\"'"); j >= 0 {
-			rest = rest[:j]
-		}
-		if c, known := Canonical(rest); known {
+	if m.Action != "" && strings.Contains(errorMessage, "perform: ") {
+		if c, known := Canonical(m.Action); known {
 			d.Action = c
-		} else if strings.Contains(rest, ":") {
-			d.Action = rest
+		} else {
+			d.Action = m.Action
 		}
 	}
 	return d, true

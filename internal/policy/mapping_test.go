@@ -219,6 +219,14 @@ func TestParseDenial(t *testing.T) {
 		{"Client.UnauthorizedOperation", "You are not authorized to perform this operation. Encoded authorization failure message: xyz", "", CauseEncoded, true},
 		{"InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider", "", CauseWebIdentityAuth, true},
 		{"AccessDenied", "Access Denied", "", "", true},
+		// Through authz: implicit denies name their policy type too; a cut
+		// encoded message stays "encoded"; a suspected cause is left out;
+		// offsets survive letters whose lower case is longer (İ).
+		{"AccessDenied", "User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject on resource: b because no service control policy allows the s3:GetObject action", "s3:GetObject", CauseSCP, true},
+		{"Client.UnauthorizedOperation", "You are not authorized to perform this operation. Encoded authorization failure message: xyz...", "", CauseEncoded, true},
+		{"Client.UnauthorizedOperation", "You are not authorized to perform this operation.", "", "", true},
+		{"AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", "", "", true},
+		{"AccessDenied", "İİİİ User: x is not authorized to perform: ec2:RunInstances because no permissions boundary allows the ec2:RunInstances action", "ec2:RunInstances", CauseBoundary, true},
 		{"NoSuchBucket", "The specified bucket does not exist", "", "", false},
 	}
 	for _, tt := range tests {
