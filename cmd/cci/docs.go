@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cpuguy83/go-md2man/v2/md2man"
@@ -47,8 +48,9 @@ func manMarkdown(app *cli.App, cmds []*command) string {
 		"Flag values are never split on commas.") + "\n\n")
 	b.WriteString("# GLOBAL FLAGS\n\n**-h**, **--help**\n: show the help\n\n")
 	for _, f := range app.Flags {
-		fi := describeFlag(f, false)
-		b.WriteString(manFlag(fi))
+		if !slices.Contains(f.Names(), "help") {
+			b.WriteString(manFlag(describeFlag(f, false)))
+		}
 	}
 	b.WriteString("# COMMANDS\n\n")
 	codes := map[int]bool{}
@@ -59,7 +61,7 @@ func manMarkdown(app *cli.App, cmds []*command) string {
 		if c.Hidden {
 			continue
 		}
-		fmt.Fprintf(&b, "## cci %s\n\n%s\n\n", c.Name, mdEscape(c.Usage))
+		fmt.Fprintf(&b, "### cci %s\n\n%s\n\n", c.Name, mdEscape(c.Usage))
 		fmt.Fprintf(&b, "```\n%s\n```\n\n", synopsis(c))
 		if c.Description != "" {
 			b.WriteString(mdEscape(c.Description) + "\n\n")

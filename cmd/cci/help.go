@@ -296,8 +296,8 @@ func appHelp(app *cli.App, cmds []*command) string {
 var appExamples = []example{
 	{"group the IAM actions of one cluster's identities", "cci extract --events-path ./trail --output out --principal-prefix mycluster-"},
 	{"diff them against the cluster's CredentialsRequests, failing CI on missing permissions",
-		"cci compare --events-path out/events.json --credentials-requests-path ./credreqs --cluster-name mycluster \\\n" +
-			"--output out --fail-on missing"},
+		"cci compare --events-path out/events.json --credentials-requests-path ./credreqs \\\n" +
+			"--cluster-name mycluster --output out --fail-on missing"},
 }
 
 func exampleLines(cmd, indent string) string {

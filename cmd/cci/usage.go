@@ -99,9 +99,13 @@ func dashed(name string) string {
 
 // closest returns the candidate nearest to s by edit distance (adjacent
 // transpositions count as one edit), or "" when none is near enough to be
-// a typo: at most a third of the longer name, and at most 3 edits.
+// a typo: at most a third of the longer name, and at most 3 edits. Names
+// shorter than 3 characters get no suggestion.
 func closest(s string, candidates []string) string {
 	best, bestD := "", 0
+	if len(s) < 3 {
+		return ""
+	}
 	for _, c := range candidates {
 		d := editDistance(s, c)
 		limit := min(3, max(1, max(len(s), len(c))/3))
