@@ -22,6 +22,9 @@ const (
 	flagCol   = 32  // where flag descriptions start
 )
 
+// nbsp stands for a space wrap must not break at.
+const nbsp = "\x00"
+
 // helpTemplate makes text a urfave help template that prints it as is.
 func helpTemplate(text string) string {
 	return strings.ReplaceAll(text, "{{", `{{"{{"}}`)
@@ -236,12 +239,13 @@ func commandHelp(c *command) string {
 	for _, fi := range flagInfos(c) {
 		desc := fi.Usage
 		if n := fi.notes(); len(n) > 0 {
-			desc += " (" + strings.Join(n, "; ") + ")"
+			// keep "(default: 15m)" on one line
+			desc += " " + strings.ReplaceAll("("+strings.Join(n, "; ")+")", " ", nbsp)
 		}
 		if len(fi.Env) > 0 {
 			desc += " [$" + strings.Join(fi.Env, ", $") + "]"
 		}
-		b.WriteString(twoColumns(fi.left(), desc))
+		b.WriteString(strings.ReplaceAll(twoColumns(fi.left(), desc), nbsp, " "))
 	}
 	b.WriteString(twoColumns("-h, --help", "show this help"))
 	b.WriteString("\nExit codes:\n")

@@ -50,7 +50,7 @@ func legacyExtractCommand() *command {
 				}
 				defer os.RemoveAll(tmp)
 				runErr := runModern(c, "extract", "--events-path", c.String("cloud-trail-logs"),
-					"--principal-prefix", c.String("cluster-name"), "--output", tmp)
+					"--principal-prefix", c.String("cluster-name"), "--output", tmp, "--quiet")
 				if runErr != nil && exit.Code(runErr) != exit.Partial {
 					return runErr
 				}
@@ -81,6 +81,7 @@ func legacyExtractCommand() *command {
 				if err := writeJSON(c.String("output"), out); err != nil {
 					return err
 				}
+				fmt.Fprintf(c.App.ErrWriter, "cci: wrote %s: %d identities\n", c.String("output"), len(ids))
 				return runErr
 			},
 		},
@@ -125,12 +126,19 @@ func legacyCompareCommand() *command {
 				if runErr != nil && exit.Code(runErr) != exit.Partial {
 					return runErr
 				}
+				// The reports name the converted events file; they should name
+				// the one the user gave.
+				rename := func(data []byte) []byte {
+					from, _ := json.Marshal(events)
+					to, _ := json.Marshal(c.String("processed-events"))
+					return bytes.ReplaceAll(data, from, to)
+				}
 				out := c.String("output")
-				if err := copyFile(filepath.Join(outDir, compare.CompiledUsersFile), out); err != nil {
+				if err := copyFile(filepath.Join(outDir, compare.CompiledUsersFile), out, rename); err != nil {
 					return err
 				}
 				if c.Bool("output-diff") {
-					if err := copyFile(filepath.Join(outDir, compare.CompiledUsersDiffFile), out+".diff.json"); err != nil {
+					if err := copyFile(filepath.Join(outDir, compare.CompiledUsersDiffFile), out+".diff.json", rename); err != nil {
 						return err
 					}
 				}
@@ -225,7 +233,7 @@ func writeJSON(path string, v any) error {
 	return nil
 }
 
-func copyFile(from, to string) error {
+func copyFile(from, to string, edit func([]byte) []byte) error {
 	data, err := os.ReadFile(from)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("writing %s: compare wrote no %s", to, filepath.Base(from))
@@ -233,7 +241,7 @@ func copyFile(from, to string) error {
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", from, err)
 	}
-	if err := os.WriteFile(to, data, 0o644); err != nil {
+	if err := os.WriteFile(to, edit(data), 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", to, err)
 	}
 	return nil
