@@ -20,12 +20,12 @@ func compareCommand() *command {
 				"into --output and a report to stdout (docs/compare.md). Without --cluster-name or --infra-id " +
 				"the cluster is inferred from the identities' names.",
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "events-path", Usage: "the events.json `FILE` cci extract wrote; summary.json beside it is read too", EnvVars: env("EVENTS_PATH")},
-				&cli.StringFlag{Name: "credentials-requests-path", Usage: "`DIR` of CredentialsRequest manifests (oc adm release extract --credentials-requests --cloud=aws), or one file", EnvVars: env("CREDENTIALS_REQUESTS_PATH")},
-				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output `DIR`, created if missing; without it no files are written", EnvVars: env("OUTPUT")},
+				&cli.StringFlag{Name: "events-path", TakesFile: true, Usage: "the events.json `FILE` cci extract wrote; summary.json beside it is read too", EnvVars: env("EVENTS_PATH")},
+				&cli.StringFlag{Name: "credentials-requests-path", TakesFile: true, Usage: "`DIR` of CredentialsRequest manifests (oc adm release extract --credentials-requests --cloud=aws), or one file", EnvVars: env("CREDENTIALS_REQUESTS_PATH")},
+				&cli.StringFlag{Name: "output", TakesFile: true, Aliases: []string{"o"}, Usage: "output `DIR`, created if missing; without it no files are written", EnvVars: env("OUTPUT")},
 				&cli.StringFlag{Name: "installer-user-name", Usage: "IAM user `NAME` the installer ran as", EnvVars: env("INSTALLER_USER_NAME")},
-				&cli.StringFlag{Name: "installer-requests-file", Aliases: []string{"installer-user-policy"}, Usage: "installer policy `FILE` (aws-permissions-policy-creds.json); {} means none", EnvVars: env("INSTALLER_REQUESTS_FILE")},
-				&cli.StringFlag{Name: "instance-role-policies", Usage: "instance-role policies `FILE` replacing the compiled-in ones", EnvVars: env("INSTANCE_ROLE_POLICIES")},
+				&cli.StringFlag{Name: "installer-requests-file", TakesFile: true, Aliases: []string{"installer-user-policy"}, Usage: "installer policy `FILE` (aws-permissions-policy-creds.json); {} means none", EnvVars: env("INSTALLER_REQUESTS_FILE")},
+				&cli.StringFlag{Name: "instance-role-policies", TakesFile: true, Usage: "instance-role policies `FILE` replacing the compiled-in ones", EnvVars: env("INSTANCE_ROLE_POLICIES")},
 				&cli.StringFlag{Name: "cluster-name", Usage: "cluster `NAME` (and ccoctl --name of STS roles)", EnvVars: env("CLUSTER_NAME")},
 				&cli.StringFlag{Name: "infra-id", Usage: "infra `ID`: the cluster name cut to 21 characters, - and 5 random characters", EnvVars: env("INFRA_ID")},
 				&cli.StringFlag{Name: "filters", Usage: "legacy `FILTERS`: cluster-name=X (other keys are accepted and ignored)", EnvVars: env("FILTERS")},

@@ -30,8 +30,8 @@ func extractCommand() *command {
 				"--since, --until and --wait-until take a time (2024-09-20T02:45:00Z, 2024-09-20), now, " +
 				"or a duration before now (24h). A CCI_* variable of a repeatable flag holds one value per line.",
 			Flags: []cli.Flag{
-				&cli.StringSliceFlag{Name: "events-path", Usage: "CloudTrail input `PATH`: a file, a directory (read recursively), s3://bucket/prefix, or - for stdin", EnvVars: env("EVENTS_PATH")},
-				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output `DIR`, created if missing", EnvVars: env("OUTPUT")},
+				&cli.StringSliceFlag{Name: "events-path", TakesFile: true, Usage: "CloudTrail input `PATH`: a file, a directory (read recursively), s3://bucket/prefix, or - for stdin", EnvVars: env("EVENTS_PATH")},
+				&cli.StringFlag{Name: "output", TakesFile: true, Aliases: []string{"o"}, Usage: "output `DIR`, created if missing", EnvVars: env("OUTPUT")},
 				&cli.StringSliceFlag{Name: "principal-name", Usage: "keep identities with exactly this `NAME`", EnvVars: env("PRINCIPAL_NAME")},
 				&cli.StringSliceFlag{Name: "principal-prefix", Usage: "keep identities whose name starts with `PREFIX`", EnvVars: env("PRINCIPAL_PREFIX")},
 				&cli.StringFlag{Name: "since", Usage: "keep records with eventTime at or after `TIME`", EnvVars: env("SINCE")},

@@ -39,8 +39,8 @@ func legacyExtractCommand() *command {
 			Usage:  "the oldest extract form: one JSON file of identity -> {action: count}",
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "cluster-name", Usage: "keep identities whose name starts with `NAME`", EnvVars: env("CLUSTER_NAME")},
-				&cli.StringFlag{Name: "cloud-trail-logs", Usage: "CloudTrail input `DIR` (as extract --events-path)", EnvVars: env("CLOUD_TRAIL_LOGS")},
-				&cli.StringFlag{Name: "output", Usage: "the JSON `FILE` to write", EnvVars: env("OUTPUT")},
+				&cli.StringFlag{Name: "cloud-trail-logs", TakesFile: true, Usage: "CloudTrail input `DIR` (as extract --events-path)", EnvVars: env("CLOUD_TRAIL_LOGS")},
+				&cli.StringFlag{Name: "output", TakesFile: true, Usage: "the JSON `FILE` to write", EnvVars: env("OUTPUT")},
 				&cli.BoolFlag{Name: "skip-counters", Usage: "write identity -> sorted action list, without counts", EnvVars: env("SKIP_COUNTERS")},
 			},
 			Action: func(c *cli.Context) error {
@@ -104,9 +104,9 @@ func legacyCompareCommand() *command {
 			Usage:  "the oldest compare form: the compiled report into one file",
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "cluster-name", Usage: "cluster `NAME`", EnvVars: env("CLUSTER_NAME")},
-				&cli.StringFlag{Name: "check-credentials-requests", Usage: "`DIR` of CredentialsRequest manifests", EnvVars: env("CHECK_CREDENTIALS_REQUESTS")},
-				&cli.StringFlag{Name: "processed-events", Usage: "the `FILE` written by the oldest extract form, or an events.json", EnvVars: env("PROCESSED_EVENTS")},
-				&cli.StringFlag{Name: "output", Usage: "the `FILE` for the compiled report", EnvVars: env("OUTPUT")},
+				&cli.StringFlag{Name: "check-credentials-requests", TakesFile: true, Usage: "`DIR` of CredentialsRequest manifests", EnvVars: env("CHECK_CREDENTIALS_REQUESTS")},
+				&cli.StringFlag{Name: "processed-events", TakesFile: true, Usage: "the `FILE` written by the oldest extract form, or an events.json", EnvVars: env("PROCESSED_EVENTS")},
+				&cli.StringFlag{Name: "output", TakesFile: true, Usage: "the `FILE` for the compiled report", EnvVars: env("OUTPUT")},
 				&cli.BoolFlag{Name: "output-diff", Usage: "also write the diff to FILE.diff.json", EnvVars: env("OUTPUT_DIFF")},
 			},
 			Action: func(c *cli.Context) error {

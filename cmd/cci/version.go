@@ -99,7 +99,7 @@ func completionCommand() *command {
 					if err != nil {
 						return fmt.Errorf("writing the fish completion: %w", err)
 					}
-					_, err = io.WriteString(c.App.Writer, s)
+					_, err = io.WriteString(c.App.Writer, tidyFish(s))
 					return err
 				default:
 					return usageError(fmt.Errorf("cci completion %q: want bash, zsh or fish", shell))
@@ -111,6 +111,21 @@ func completionCommand() *command {
 			{"install the fish completion", "cci completion fish > ~/.config/fish/completions/cci.fish"},
 		},
 	}
+}
+
+// tidyFish drops what urfave's fish script repeats (the help flag, which
+// cci declares itself) and the `PLACEHOLDER` quotes of the usages.
+func tidyFish(s string) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range strings.Split(s, "\n") {
+		if l != "" && seen[l] {
+			continue
+		}
+		seen[l] = true
+		out = append(out, strings.ReplaceAll(l, "`", ""))
+	}
+	return strings.Join(out, "\n")
 }
 
 // The scripts pass the words typed so far to cci with
