@@ -87,14 +87,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.As(err, &ce) && code == exit.Runtime && ce.ExitCode() != 0 {
 		code = ce.ExitCode()
 	}
+	// Every line gets the prefix: errors.Join puts one error per line.
 	var h *hinted
+	msg, hints := err.Error(), []string(nil)
 	if errors.As(err, &h) {
-		fmt.Fprintf(stderr, "cci: error: %v\n", h.err)
-		for _, l := range h.hints {
-			fmt.Fprintf(stderr, "cci: hint: %s\n", l)
-		}
-	} else {
-		fmt.Fprintf(stderr, "cci: error: %v\n", err)
+		msg, hints = h.err.Error(), h.hints
+	}
+	for _, l := range strings.Split(msg, "\n") {
+		fmt.Fprintf(stderr, "cci: error: %s\n", l)
+	}
+	for _, l := range hints {
+		fmt.Fprintf(stderr, "cci: hint: %s\n", l)
 	}
 	return &exit.Error{Code: code, Err: err}
 }
