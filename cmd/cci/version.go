@@ -19,6 +19,7 @@ func versionCommand() *command {
 				"version of the build (go install ...@v1.2.3), else devel.",
 			Action: func(c *cli.Context) error { return printVersion(c.App.Writer) },
 		},
+		Examples: []example{{"record which cci produced a CI job's reports", "cci version > out/cci-version.txt"}},
 	}
 }
 
