@@ -7,7 +7,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 100000x
 SHARED   ?= ../shared
 
-.PHONY: all build test test-integration lint bench bench-large fuzz fuzz-smoke golden generate sample tidy-check ci
+.PHONY: all build test test-integration lint bench bench-large fuzz fuzz-smoke golden generate sample docs tidy-check ci
 
 all: build test
 
@@ -62,6 +62,11 @@ golden:
 # Regenerate committed tables from shared data ($(SHARED)).
 generate:
 	$(GO) run ./internal/policy/internal/gentables -data $(SHARED)/data/iam -out internal/policy/tables_gen.go
+
+# Regenerate the man page docs/cci.1 from the commands' help (TestManPage
+# fails while it is stale).
+docs:
+	$(GO) test ./cmd/cci/ -run '^TestManPage$$' -count=1 -update
 
 # Regenerate the sample trail in testdata/trails/sample.
 sample:

@@ -8,18 +8,20 @@ import (
 	"github.com/cloud-credentials-insights/cci/internal/oidc"
 )
 
-func explainCommand() *cli.Command {
-	return &cli.Command{
+func explainCommand() *command {
+	return &command{Command: &cli.Command{
 		Name:  "explain",
 		Usage: "say why AWS refused a call, or whether AWS will accept a service-account token",
-		UsageText: "cci explain [FILE|-] [--credentials-requests-path DIR [--cluster-name NAME | --infra-id ID]] [--format text|json]\n" +
+		UsageText: "cci explain [FILE|-] [--credentials-requests-path DIR [--cluster-name NAME | --infra-id ID]]\n" +
+			"      [--format text|json]\n" +
 			"   cci explain --token FILE [--oidc-provider FILE] [--jwks FILE] [--probe-oidc]\n" +
-			"      [--service-account NAMESPACE:NAME | --trust-policy FILE] [--credentials-requests-path DIR] [--now TIME]",
+			"      [--service-account NAMESPACE:NAME | --trust-policy FILE]\n" +
+			"      [--credentials-requests-path DIR] [--now TIME]",
+		ArgsUsage: "[FILE|-]",
 		Description: "FILE (default stdin) is the output of aws sts decode-authorization-message, the decoded message,\n" +
 			"one CloudTrail record, or an error message as CloudTrail or an SDK logs it. With --token, checks a\n" +
 			"projected service-account token instead; the token is never printed. Offline unless --probe-oidc.\n" +
-			"See docs/explain.md.\n\n" +
-			"EXIT CODES:\n   0  ok (the report may still name problems)\n   1  runtime error, unreadable or malformed input\n   2  usage error",
+			"See docs/explain.md. Exit 0 even when the report names problems.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "input", Usage: "the message to explain (instead of the FILE argument); - is stdin", EnvVars: env("EXPLAIN_INPUT")},
 			&cli.StringFlag{Name: "format", Value: explain.FormatText, Usage: "text or json", EnvVars: env("FORMAT")},
@@ -46,6 +48,13 @@ func explainCommand() *cli.Command {
 				return err
 			}
 			return explain.Run(c.Context, opts, c.App.Writer, c.App.ErrWriter)
+		},
+	},
+		ArgInputs: true,
+		Inputs:    []string{"input", "credentials-requests-path", "token", "oidc-provider", "jwks", "trust-policy"},
+		Examples: []example{
+			{"why was this call refused (the output of aws sts decode-authorization-message)", "cci explain decoded.json --credentials-requests-path ./credreqs"},
+			{"will AWS accept this pod's token", "cci explain --token token --oidc-provider provider.json --jwks keys.json"},
 		},
 	}
 }

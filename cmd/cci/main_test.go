@@ -1,12 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"os"
 	"os/exec"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -17,7 +17,18 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"cci": func() {
-			os.Exit(exit.Code(run(context.Background(), os.Args, os.Stdin, os.Stdout, os.Stderr)))
+			// CCITEST_NOW fixes the clock of relative times (--since 24h).
+			if v := os.Getenv("CCITEST_NOW"); v != "" {
+				t, err := time.Parse(time.RFC3339, v)
+				if err != nil {
+					panic(err)
+				}
+				now = func() time.Time { return t }
+			}
+			ctx, stop := signalContext()
+			err := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
+			stop()
+			os.Exit(exit.Code(err))
 		},
 	})
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -10,55 +9,22 @@ import (
 	"github.com/cloud-credentials-insights/cci/internal/simulate"
 )
 
-// listFlag is a repeatable flag that never splits a value on commas (ARNs,
-// file names and context entries hold commas). Its environment variable
-// holds one value a line; the flag, when given, replaces it.
-type listFlag struct {
-	vals []string
+// listOf is a repeatable flag: one value per occurrence (ARNs, file names
+// and context entries hold commas), or one a line in its CCI_* variable.
+func listOf(name, usage string) *cli.StringSliceFlag {
+	return &cli.StringSliceFlag{Name: name, Usage: usage, EnvVars: env(strings.ToUpper(strings.ReplaceAll(name, "-", "_")))}
 }
 
-func (l *listFlag) Set(s string) error {
-	l.vals = append(l.vals, s)
-	return nil
-}
-
-func (l *listFlag) String() string { return strings.Join(l.vals, "\n") }
-
-// list returns the flag's values, or its environment variable's lines.
-func list(c *cli.Context, name string) []string {
-	if c.IsSet(name) {
-		if l, ok := c.Generic(name).(*listFlag); ok {
-			return l.vals
-		}
-	}
-	var out []string
-	for _, line := range strings.Split(os.Getenv(envName(name)), "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			out = append(out, line)
-		}
-	}
-	return out
-}
-
-func envName(flag string) string {
-	return "CCI_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
-}
-
-func listOf(name, usage string) *cli.GenericFlag {
-	// No EnvVars: list reads the variable itself, so that the flag
-	// replaces it instead of adding to it.
-	return &cli.GenericFlag{Name: name, Value: &listFlag{}, Usage: usage + " [$" + envName(name) + ", one a line]"}
-}
-
-func simulateCommand() *cli.Command {
-	return &cli.Command{
+func simulateCommand() *command {
+	return &command{Command: &cli.Command{
 		Name:  "simulate",
-		Usage: "decide IAM requests offline against identity, boundary, SCP, resource, session and endpoint policies",
-		UsageText: "cci simulate --action-names A,B [--policy-input-list FILE ...] [--permissions-boundary-policy-input-list FILE ...]\n" +
-			"   [--scp FILE|DIR ...] [--resource-policy FILE] [--session-policy FILE] [--endpoint-policy FILE]\n" +
+		Usage: "aws iam simulate-custom-policy, offline, with boundaries, SCPs and more policy types",
+		UsageText: "cci simulate --action-names A,B [--policy-input-list FILE ...]\n" +
+			"   [--permissions-boundary-policy-input-list FILE ...] [--scp FILE|DIR ...]\n" +
+			"   [--resource-policy FILE] [--session-policy FILE] [--endpoint-policy FILE]\n" +
 			"   [--resource-arns ARN ...] [--caller-arn ARN] [--resource-owner ACCOUNT]\n" +
 			"   [--context-entries ENTRY|file://ctx.json ...] [--format table|json] [--fail-on denied]",
-		Description: "A drop-in for aws iam simulate-custom-policy; see docs/simulate.md.\n\n" + exitCodesHelp,
+		Description: "A drop-in for aws iam simulate-custom-policy; see docs/simulate.md.",
 		Flags: []cli.Flag{
 			listOf("policy-input-list", "identity-based policy file (repeatable)"),
 			listOf("permissions-boundary-policy-input-list", "permissions boundary policy file; every one must allow (repeatable)"),
@@ -80,6 +46,17 @@ func simulateCommand() *cli.Command {
 				return err
 			}
 			return simulate.Run(c.Context, opts, c.App.Writer, c.App.ErrWriter)
+		},
+	},
+		Required: []string{"action-names"},
+		Inputs:   []string{"policy-input-list", "permissions-boundary-policy-input-list", "scp", "resource-policy", "session-policy", "endpoint-policy"},
+		Exits:    []int{exit.Findings},
+		Examples: []example{
+			{"machine-api's KMS grant actions, in the context its CredentialsRequest's condition needs", "cci simulate --policy-input-list machine-api.json \\\n" +
+				"--action-names kms:CreateGrant,ec2:RunInstances \\\n" +
+				"--context-entries file://grant-context.json"},
+			{"an SCP at the root and one at an OU level, as JSON", "cci simulate --policy-input-list role.json --scp root-scps/ --scp ou-scp.json \\\n" +
+				"--action-names ec2:RunInstances --format json"},
 		},
 	}
 }
