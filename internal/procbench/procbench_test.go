@@ -199,14 +199,14 @@ func (s stat) mib() string  { return fmt.Sprintf("%.1f MiB (%.1f-%.1f)", s.med, 
 
 // result is one shape's figures.
 type result struct {
-	shape                      string
-	records                    int
-	floor, extract, ratio, rss stat
-	floorCPU, extractCPU       stat
-	inproc, inprocRatio        stat
-	haveInproc                 bool
-	objects                    int
-	jsonMB                     float64
+	shape                          string
+	records                        int
+	floor, extract, ratio, rss     stat
+	floorCPU, extractCPU, cpuRatio stat
+	inproc, inprocRatio            stat
+	haveInproc                     bool
+	objects                        int
+	jsonMB                         float64
 }
 
 // BenchmarkProcess prints, for every shape and size: the floor, the cci
@@ -224,7 +224,7 @@ func BenchmarkProcess(b *testing.B) {
 		for _, shape := range shapes(b) {
 			b.Run(fmt.Sprintf("%s/records=%d", shape.Name, n), func(b *testing.B) {
 				t := makeTrail(b, shape, n)
-				var fl, ex, ratio, rss, flCPU, exCPU, ip, ipRatio []float64
+				var fl, ex, ratio, rss, flCPU, exCPU, cpuRatio, ip, ipRatio []float64
 				for b.Loop() {
 					for i := range reps {
 						var f, e run
@@ -241,6 +241,7 @@ func BenchmarkProcess(b *testing.B) {
 						rss = append(rss, float64(e.rss)/(1<<20))
 						flCPU = append(flCPU, f.cpu.Seconds())
 						exCPU = append(exCPU, e.cpu.Seconds())
+						cpuRatio = append(cpuRatio, e.cpu.Seconds()/f.cpu.Seconds())
 						if withInproc {
 							d := inProcess(b, t, shape, j)
 							ip = append(ip, d.Seconds())
@@ -250,7 +251,7 @@ func BenchmarkProcess(b *testing.B) {
 				}
 				r := result{shape: shape.Name, records: n, objects: t.stats.Objects, jsonMB: float64(t.stats.JSONBytes) / 1e6,
 					floor: summarize(fl), extract: summarize(ex), ratio: summarize(ratio), rss: summarize(rss),
-					floorCPU: summarize(flCPU), extractCPU: summarize(exCPU), haveInproc: withInproc}
+					floorCPU: summarize(flCPU), extractCPU: summarize(exCPU), cpuRatio: summarize(cpuRatio), haveInproc: withInproc}
 				if withInproc {
 					r.inproc, r.inprocRatio = summarize(ip), summarize(ipRatio)
 				}
@@ -258,6 +259,7 @@ func BenchmarkProcess(b *testing.B) {
 				b.ReportMetric(r.floor.med, "floor-s")
 				b.ReportMetric(r.extract.med, "cci-s")
 				b.ReportMetric(r.ratio.med, "ratio")
+				b.ReportMetric(r.cpuRatio.med, "cpu-ratio")
 				b.ReportMetric(r.rss.med, "peak-RSS-MiB")
 				var sb strings.Builder
 				fmt.Fprintf(&sb, "\n  %s: %s\n", shape.Name, shape.Doc)
@@ -265,7 +267,7 @@ func BenchmarkProcess(b *testing.B) {
 					t.stats.Records, t.stats.Objects, r.jsonMB, float64(t.stats.GzipBytes)/1e6, j, reps)
 				fmt.Fprintf(&sb, "    floor          %s  cpu %s  (ccibench -floor: read + gunzip, klauspost)\n", r.floor.secs(), r.floorCPU.secs())
 				fmt.Fprintf(&sb, "    cci process    %s  cpu %s  (%s)\n", r.extract.secs(), r.extractCPU.secs(), strings.Join(extractArgs(t, shape, "OUT", j), " "))
-				fmt.Fprintf(&sb, "    ratio          %s  pair by pair\n", r.ratio.x())
+				fmt.Fprintf(&sb, "    ratio          %s  pair by pair; of CPU time %s (steadier on a busy machine)\n", r.ratio.x(), r.cpuRatio.x())
 				fmt.Fprintf(&sb, "    peak RSS       %s  (cci, ru_maxrss)\n", r.rss.mib())
 				if withInproc {
 					fmt.Fprintf(&sb, "    in-process     %s  ratio %s  (extract.Run in the benchmark)\n", r.inproc.secs(), r.inprocRatio.x())
@@ -274,12 +276,13 @@ func BenchmarkProcess(b *testing.B) {
 			})
 		}
 	}
-	fmt.Printf("\n  %-9s %9s %18s %18s %18s %20s\n", "shape", "records", "floor s", "cci s", "cci / floor", "peak RSS MiB")
+	fmt.Printf("\n  %-9s %9s %20s %20s %18s %18s %18s\n", "shape", "records", "floor s", "cci s", "cci / floor", "CPU cci / floor", "peak RSS MiB")
 	for _, r := range all {
-		fmt.Printf("  %-9s %9d %18s %18s %18s %20s\n", r.shape, r.records,
+		fmt.Printf("  %-9s %9d %20s %20s %18s %18s %18s\n", r.shape, r.records,
 			fmt.Sprintf("%.3f (%.3f-%.3f)", r.floor.med, r.floor.lo, r.floor.hi),
 			fmt.Sprintf("%.3f (%.3f-%.3f)", r.extract.med, r.extract.lo, r.extract.hi),
 			fmt.Sprintf("%.2f (%.2f-%.2f)", r.ratio.med, r.ratio.lo, r.ratio.hi),
+			fmt.Sprintf("%.2f (%.2f-%.2f)", r.cpuRatio.med, r.cpuRatio.lo, r.cpuRatio.hi),
 			fmt.Sprintf("%.1f (%.1f-%.1f)", r.rss.med, r.rss.lo, r.rss.hi))
 	}
 	if len(sizes) > 1 {
