@@ -204,8 +204,6 @@ type result struct {
 	floor, extract, ratio, rss     stat
 	floorCPU, extractCPU, cpuRatio stat
 	inproc, inprocRatio            stat
-	haveInproc                     bool
-	objects                        int
 	jsonMB                         float64
 }
 
@@ -249,9 +247,9 @@ func BenchmarkProcess(b *testing.B) {
 						}
 					}
 				}
-				r := result{shape: shape.Name, records: n, objects: t.stats.Objects, jsonMB: float64(t.stats.JSONBytes) / 1e6,
+				r := result{shape: shape.Name, records: n, jsonMB: float64(t.stats.JSONBytes) / 1e6,
 					floor: summarize(fl), extract: summarize(ex), ratio: summarize(ratio), rss: summarize(rss),
-					floorCPU: summarize(flCPU), extractCPU: summarize(exCPU), cpuRatio: summarize(cpuRatio), haveInproc: withInproc}
+					floorCPU: summarize(flCPU), extractCPU: summarize(exCPU), cpuRatio: summarize(cpuRatio)}
 				if withInproc {
 					r.inproc, r.inprocRatio = summarize(ip), summarize(ipRatio)
 				}
