@@ -7,7 +7,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 100000x
 SHARED   ?= ../shared
 
-.PHONY: all build test test-integration lint bench bench-large fuzz fuzz-smoke golden generate sample docs tidy-check ci
+.PHONY: all build test test-integration lint bench bench-large bench-shapes-large fuzz fuzz-smoke golden generate sample docs tidy-check ci
 
 all: build test
 
@@ -32,10 +32,19 @@ lint:
 
 # Benchmarks print their own figures (see docs/performance.md): floor
 # (read + gunzip), extract, ratio, MB/s, records/s, peak RSS of a cci
-# process, allocs/record, and the S3 line (skipped without versitygw).
+# process, allocs/record, and the S3 line (skipped without versitygw);
+# then, for every trail shape of issue 14 (trailgen.Shapes), the cci
+# process timed from outside against the floor as a process, medians of
+# five pairs with their range, beside extract.Run in-process.
+# CCI_BENCH_TRAILS=DIR keeps the generated trails for the next run.
 bench:
 	$(GO) test -run '^$$' -bench 'Extract' -benchmem -benchtime 1x -count 1 -timeout 30m ./internal/extract/
 	$(GO) test -run '^$$' -bench 'RecordPath' -benchmem -benchtime 2s -count 1 ./internal/extract/
+	CCI_BENCH_INPROCESS=1 $(GO) test -run '^$$' -bench '^BenchmarkProcess$$' -benchtime 1x -count 1 -timeout 60m ./internal/procbench/
+
+# The shapes of issue 14 at 200k and 1M records: peak RSS against the 200k run.
+bench-shapes-large:
+	CCI_BENCH_RECORDS=200000,1000000 $(GO) test -run '^$$' -bench '^BenchmarkProcess$$' -benchtime 1x -count 1 -timeout 2h ./internal/procbench/
 
 # 200k, 1M and 5M records: the same figures, and peak RSS against the 200k run.
 bench-large:

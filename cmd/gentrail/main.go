@@ -8,6 +8,12 @@
 // A benchmark trail of 200,000 records, 500 per object, every 5 minutes:
 //
 //	go run ./cmd/gentrail -out /tmp/trail -records 200000 -per-object 500 -interval 5m
+//
+// One of the benchmark shapes of issue 14 (bench, unique, mixed, ips4,
+// filtered; see trailgen.Shapes), with its configuration; -records and
+// -seed still apply:
+//
+//	go run ./cmd/gentrail -out /tmp/unique -shape unique -records 200000
 package main
 
 import (
@@ -55,6 +61,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	interval := fs.Duration("interval", def.Interval, "time between a region's objects (whole minutes, at least 5m)")
 	workers := fs.Int("workers", 0, "objects built in parallel (0: number of CPUs; output does not depend on it)")
 	noDigest := fs.Bool("no-digest", false, "do not write a digest object")
+	shape := fs.String("shape", "", "a benchmark shape (bench, unique, mixed, ips4, filtered): its configuration, with -records and -seed")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -79,6 +86,14 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		Interval:         *interval,
 		Workers:          *workers,
 		NoDigest:         *noDigest,
+	}
+	if *shape != "" {
+		sh, ok := trailgen.ShapeByName(*shape)
+		if !ok {
+			return usageError{fmt.Errorf("unknown -shape %q", *shape)}
+		}
+		cfg = sh.Config(*records)
+		cfg.Seed, cfg.Workers, cfg.NoDigest = *seed, *workers, *noDigest
 	}
 	began := time.Now()
 	stats, err := trailgen.Write(ctx, *out, cfg)

@@ -41,6 +41,18 @@ func TestRun(t *testing.T) {
 	}
 }
 
+func TestRunShape(t *testing.T) {
+	dir := t.TempDir()
+	var stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-out", dir, "-shape", "unique", "-records", "1000"}, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	// The shape's 500 records per object, not the sample's 25.
+	if !strings.Contains(stderr.String(), "wrote 2 objects (+1 digest), 1000 records") {
+		t.Errorf("summary = %q", stderr.String())
+	}
+}
+
 func TestRunErrors(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -53,6 +65,7 @@ func TestRunErrors(t *testing.T) {
 		{"bad start", []string{"-out", "x", "-start", "yesterday"}, true},
 		{"bad interval", []string{"-out", "x", "-interval", "90s"}, false},
 		{"no records", []string{"-out", "x", "-records", "0"}, false},
+		{"unknown shape", []string{"-out", "x", "-shape", "bogus"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,6 +23,12 @@
 // over the first objects of each region), so even a small sample exercises
 // every identity type, action mapping and denial the scenario lists.
 //
+// Shapes lists the benchmark trails (issue 14): BenchConfig, and the same
+// with Variety (session names and source IPs per record: unique, mixed,
+// four addresses) or with ManyClustersScenario and a principal prefix that
+// keeps one cluster of twenty. Variety values are derived from a record's
+// number in the trail, so they too are independent of Workers.
+//
 // Output never depends on time.Now or map iteration order; gzip uses a fixed
 // level and an empty header (no name, zero mod time).
 package trailgen

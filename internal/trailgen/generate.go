@@ -38,6 +38,9 @@ type Config struct {
 	Workers int
 	// NoDigest leaves out the digest object.
 	NoDigest bool
+	// Variety makes session names and source addresses vary per record;
+	// the zero value keeps the scenario's few per identity.
+	Variety Variety
 }
 
 // Stats counts what a generation produced.
@@ -110,6 +113,9 @@ func (c *Config) normalize() error {
 	}
 	if c.Workers <= 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	if err := c.Variety.validate(); err != nil {
+		return err
 	}
 	return c.Scenario.validate()
 }
@@ -381,7 +387,7 @@ func (p *plan) build(j job, sc *scratch) (result, error) {
 	}
 	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
 
-	b := &builder{rng: rng, account: s.Account, ids: p.ids}
+	b := &builder{rng: rng, account: s.Account, ids: p.ids, variety: p.cfg.Variety}
 	buf := &sc.buf
 	buf.Reset()
 	buf.WriteString(`{"Records":[`)
@@ -391,6 +397,7 @@ func (p *plan) build(j job, sc *scratch) (result, error) {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
+		b.seq = j.index*p.cfg.RecordsPerObject + i
 		if err := enc.Encode(b.build(e, times[i])); err != nil {
 			return result{}, fmt.Errorf("encoding record %d of object %d: %w", i, j.index, err)
 		}

@@ -129,6 +129,8 @@ type builder struct {
 	rng     *rand.Rand
 	account string
 	ids     map[string]*Identity // cluster identities by name; read-only
+	variety Variety
+	seq     int // the record's number in the trail, for Variety
 }
 
 func (b *builder) lookup(name string) *Identity { return b.ids[name] }
@@ -208,6 +210,9 @@ func (b *builder) build(e *entry, t time.Time) *record {
 			r.AdditionalEventData = s3Extra(b.rng, "QueryString", 0, 0)
 		}
 	}
+	if ip, ok := b.variety.sourceIP(b.seq, r.SourceIPAddress); ok {
+		r.SourceIPAddress = ip
+	}
 	return r
 }
 
@@ -274,6 +279,9 @@ func (b *builder) identity(e *entry, target string, t time.Time) *userIdentity {
 		}
 	case AssumedRole:
 		session := pick(b.rng, id.Sessions)
+		if s, ok := b.variety.session(b.seq, id); ok {
+			session = s
+		}
 		sc := &sessionContext{
 			SessionIssuer:       &sessionIssuer{"Role", awsID("AROA", id.Name), roleARN(acct, id.Name), acct, id.Name},
 			WebIDFederationData: &webIDFed{},
