@@ -74,6 +74,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			compareCommand(),
 			simulateCommand(),
 			explainCommand(),
+			generateCommand(),
+			diffCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

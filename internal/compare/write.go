@@ -48,7 +48,7 @@ func suggestions(rep *Report, requests map[string]any) []generate.SuggestInput {
 	for name, u := range rep.Users.ByName {
 		if m, ok := requests[u.CredRequestRef].(map[string]any); ok && u.Target == "credentials-request" {
 			out = append(out, generate.SuggestInput{Identity: name, Ref: u.CredRequestRef, Manifest: m, Required: u.Required,
-				Unmapped: u.Unmapped, UnsupportedCheck: u.Diff.UnsupportedCheck, Reasons: u.Diff.Reasons})
+				Unmapped: u.Unmapped, Implicit: u.ImplicitlyAllowed, UnsupportedCheck: u.Diff.UnsupportedCheck, Reasons: u.Diff.Reasons})
 		}
 	}
 	return out

@@ -20,6 +20,7 @@ type CompiledUser struct {
 	CredRequest    string   `json:"credRequest"`
 	Required       []string `json:"required"`
 	Unmapped       []string `json:"unmapped"`
+	Implicit       []string `json:"implicitlyAllowed"`
 	Diff           struct {
 		Missing          []string          `json:"missing"`
 		Extra            []string          `json:"extra"`

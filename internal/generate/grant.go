@@ -18,6 +18,10 @@ type Input struct {
 	// which are left out.
 	Required []string
 	Unmapped []string
+	// Implicit are actions granted outside any request (compare's
+	// implicitlyAllowed: the iam:GetUser CCO gives each minted user on
+	// itself), left out too.
+	Implicit []string
 	// Ref names the matched CredentialsRequest (compare's credRequestRef);
 	// empty when none matched.
 	Ref string
@@ -63,10 +67,10 @@ func (s scope) key() string {
 var anyResource = scope{resource: []string{"*"}}
 
 // used returns the actions of in worth granting: canonical spelling,
-// unmapped ones out, sorted, once each.
+// unmapped and implicit ones out, sorted, once each.
 func used(in Input) []string {
 	unmapped := map[string]bool{}
-	for _, a := range in.Unmapped {
+	for _, a := range append(slices.Clone(in.Unmapped), in.Implicit...) {
 		unmapped[a] = true
 	}
 	var out []string

@@ -67,6 +67,11 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 		if comp != nil {
 			if u := comp.Users[name]; u != nil {
 				in.UnsupportedCheck, in.Reasons = u.Diff.UnsupportedCheck, u.Diff.Reasons
+				if opts.Format == FormatCredentialsRequest {
+					// CCO adds these to what the request grants; a
+					// policy document must hold them itself.
+					in.Implicit = u.Implicit
+				}
 				if u.Target == TargetCredentialsRequest {
 					in.Ref = u.CredRequestRef
 					r, err := reqs.get(u.CredRequestRef)

@@ -20,9 +20,11 @@ type SuggestInput struct {
 	// (credentials_requests.json holds the same).
 	Ref      string
 	Manifest map[string]any
-	// Required, Unmapped, UnsupportedCheck and Reasons are compare's.
+	// Required, Unmapped, Implicit (implicitlyAllowed), UnsupportedCheck
+	// and Reasons are compare's.
 	Required         []string
 	Unmapped         []string
+	Implicit         []string
 	UnsupportedCheck []string
 	Reasons          map[string]string
 }
@@ -52,7 +54,7 @@ func WriteSuggested(dir string, ins []SuggestInput) error {
 		}
 		inputs := make([]Input, 0, len(group))
 		for _, s := range group {
-			inputs = append(inputs, Input{Identity: s.Identity, Required: s.Required, Unmapped: s.Unmapped, Ref: ref,
+			inputs = append(inputs, Input{Identity: s.Identity, Required: s.Required, Unmapped: s.Unmapped, Implicit: s.Implicit, Ref: ref,
 				Statements: r.Statements, UnsupportedCheck: s.UnsupportedCheck, Reasons: s.Reasons})
 		}
 		g := Build(false, inputs...)

@@ -35,6 +35,7 @@ var rules = []rule{
 	{pkg: "internal/extract", deny: []string{module + "/internal/compare"}},
 	// generate and rundiff read extract's and compare's outputs as files:
 	// events, credreq, policy and jsonout only.
+	{pkg: "internal/rundiff", deny: append([]string{module + "/internal/extract", module + "/internal/compare", module + "/internal/generate"}, thirdPartyEngine...)},
 	{pkg: "internal/generate", deny: append([]string{module + "/internal/extract", module + "/internal/compare", module + "/internal/rundiff"}, thirdPartyEngine...)},
 }
 
@@ -171,6 +172,8 @@ func TestViolations(t *testing.T) {
 		{"generate reaches compare", "internal/generate", module + "/internal/compare", true},
 		{"generate reaches extract", "internal/generate", module + "/internal/extract", true},
 		{"generate reaches credreq", "internal/generate", module + "/internal/credreq", false},
+		{"rundiff reaches compare", "internal/rundiff", module + "/internal/compare", true},
+		{"rundiff reaches sonic", "internal/rundiff", "github.com/bytedance/sonic", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
