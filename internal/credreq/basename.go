@@ -87,6 +87,16 @@ func baseName(name string, c Cluster) (string, bool) {
 		if rest, ok := strings.CutPrefix(name, c.Name+"-"); ok {
 			return rest, true
 		}
+		// A name taken from an infra ID is cut to 21 characters; the STS
+		// roles and the installer carry the whole cluster name, whose end
+		// is taken to run to the next '-'.
+		if len(c.Name) == infraBaseMax {
+			if rest, ok := strings.CutPrefix(name, c.Name); ok {
+				if _, after, ok := strings.Cut(rest, "-"); ok && after != "" {
+					return after, true
+				}
+			}
+		}
 	}
 	return name, false
 }

@@ -22,6 +22,7 @@ func TestBaseName(t *testing.T) {
 		{"ci-op-longclusternam-openshift-ingress-c7vzn", []Cluster{{Name: "ci-op-longclustername"}}, "openshift-ingress", true},
 		{"ci-op-abc-z9z9z-openshift-ingress-t6wz2", []Cluster{{Name: "ci-op-abc"}}, "openshift-ingress", true},
 		{"ci-sts-def-openshift-ingress-operator-cloud-credentials", []Cluster{{InfraID: "ci-sts-def-q9w4r", Name: "ci-sts-def"}}, "openshift-ingress-operator-cloud-credentials", true},
+		{"release-4-19-long-name-installer", []Cluster{{InfraID: "release-4-19-long-nam-q2w4r", Name: "release-4-19-long-nam"}}, "installer", true},
 		{"someRole", []Cluster{abc}, "someRole", false},
 		{"root", nil, "root", false},
 	}

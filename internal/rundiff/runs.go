@@ -146,18 +146,7 @@ func DiffRuns(a, b *Input, counts bool, warn func(string)) *RunsReport {
 			rep.Disappeared = append(rep.Disappeared, unpaired(x))
 			continue
 		}
-		by := x.by
-		if y.by != by {
-			by = x.by + "/" + y.by
-		}
-		p := PairDiff{Key: key, PairedBy: by, A: x.id.Name, B: y.id.Name}
-		p.RequiredAdded, p.RequiredRemoved = setDiff(x.id.Required, y.id.Required)
-		p.MissingNew, p.MissingResolved = setDiff(x.id.Missing, y.id.Missing)
-		p.ExtraAdded, p.ExtraRemoved = setDiff(x.id.Extra, y.id.Extra)
-		p.DeniedNew, p.DeniedGone = setDiff(x.id.Denied, y.id.Denied)
-		if counts {
-			p.Counts = countChanges(x.id.Counts, y.id.Counts)
-		}
+		p := diffPair(x, y, counts)
 		if p.empty() {
 			rep.Unchanged++
 			continue
@@ -169,7 +158,80 @@ func DiffRuns(a, b *Input, counts bool, warn func(string)) *RunsReport {
 			rep.Appeared = append(rep.Appeared, unpaired(kb[key]))
 		}
 	}
+	pairCut(rep, ka, kb, counts)
 	return rep
+}
+
+// ByCutName pairs STS role names that IAM's 64-character limit cut at
+// different places: one base name is the start of the other.
+const ByCutName = "base-name-cut"
+
+// pairCut pairs what appeared with what disappeared when both are
+// 64-character role names keyed by base name and one key starts the
+// other, and only one candidate does.
+func pairCut(rep *RunsReport, ka, kb map[string]keyed, counts bool) {
+	cut := func(u Unpaired) bool { return u.PairedBy == ByBaseName && len(u.Name) == 64 }
+	var keepA []Unpaired
+	used := map[int]bool{}
+	for _, x := range rep.Disappeared {
+		match := -1
+		for j, y := range rep.Appeared {
+			if used[j] || !cut(x) && !cut(y) || x.PairedBy != ByBaseName || y.PairedBy != ByBaseName {
+				continue
+			}
+			if strings.HasPrefix(x.Key, y.Key) || strings.HasPrefix(y.Key, x.Key) {
+				if match >= 0 {
+					match = -2 // more than one: leave both
+					break
+				}
+				match = j
+			}
+		}
+		if match < 0 {
+			keepA = append(keepA, x)
+			continue
+		}
+		used[match] = true
+		y := rep.Appeared[match]
+		p := diffPair(ka[x.Key], kb[y.Key], counts)
+		p.Key, p.PairedBy = x.Key+" ~ "+y.Key, ByCutName
+		if p.empty() {
+			rep.Unchanged++
+		} else {
+			rep.Changed = append(rep.Changed, p)
+		}
+	}
+	var keepB []Unpaired
+	for j, y := range rep.Appeared {
+		if !used[j] {
+			keepB = append(keepB, y)
+		}
+	}
+	rep.Disappeared, rep.Appeared = nonNilU(keepA), nonNilU(keepB)
+	sort.Slice(rep.Changed, func(i, j int) bool { return rep.Changed[i].Key < rep.Changed[j].Key })
+}
+
+func nonNilU(u []Unpaired) []Unpaired {
+	if u == nil {
+		return []Unpaired{}
+	}
+	return u
+}
+
+// diffPair diffs the two identities of a pair.
+func diffPair(x, y keyed, counts bool) PairDiff {
+	p := PairDiff{Key: x.key, PairedBy: x.by, A: x.id.Name, B: y.id.Name}
+	if y.by != x.by {
+		p.PairedBy = x.by + "/" + y.by
+	}
+	p.RequiredAdded, p.RequiredRemoved = setDiff(x.id.Required, y.id.Required)
+	p.MissingNew, p.MissingResolved = setDiff(x.id.Missing, y.id.Missing)
+	p.ExtraAdded, p.ExtraRemoved = setDiff(x.id.Extra, y.id.Extra)
+	p.DeniedNew, p.DeniedGone = setDiff(x.id.Denied, y.id.Denied)
+	if counts {
+		p.Counts = countChanges(x.id.Counts, y.id.Counts)
+	}
+	return p
 }
 
 func byKey(m map[string]keyed) map[string]keyed {
