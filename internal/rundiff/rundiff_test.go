@@ -186,12 +186,12 @@ func writeEvents(t *testing.T, ids map[string][]string) string {
 func TestTwoClustersPair(t *testing.T) {
 	cluster := func(name, infra string, suffixes [2]string, extra string) map[string][]string {
 		return map[string][]string{
-			infra + "-master-role":    {"ec2:DescribeInstances"},
-			infra + "-worker-role":    {"ec2:DescribeInstances"},
-			name + "-installer":       {"ec2:RunInstances"},
-			credreq.MintUserName(infra, "openshift-ingress", suffixes[0]): {"route53:ListHostedZones", extra},
+			infra + "-master-role": {"ec2:DescribeInstances"},
+			infra + "-worker-role": {"ec2:DescribeInstances"},
+			name + "-installer":    {"ec2:RunInstances"},
+			credreq.MintUserName(infra, "openshift-ingress", suffixes[0]):                             {"route53:ListHostedZones", extra},
 			credreq.MintUserName(infra, "openshift-cloud-network-config-controller-aws", suffixes[1]): {"ec2:DescribeInstances"},
-			credreq.STSRoleName(name, "openshift-image-registry", "installer-cloud-credentials"):       {"s3:CreateBucket"},
+			credreq.STSRoleName(name, "openshift-image-registry", "installer-cloud-credentials"):      {"s3:CreateBucket"},
 		}
 	}
 	a := writeEvents(t, cluster("ci-op-abc", "ci-op-abc-x7k2p", [2]string{"t6wz2", "k9pl2"}, "tag:GetResources"))
