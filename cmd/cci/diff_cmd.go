@@ -28,9 +28,15 @@ func diffCommand() *cli.Command {
 			if args := c.Args().Slice(); len(args) > 2 && !isFlag(args[0]) && !isFlag(args[1]) && isFlag(args[2]) {
 				return c.App.RunContext(c.Context, append([]string{c.App.Name, c.Command.Name}, append(args[2:], args[:2]...)...))
 			}
+			// CCI_CREDENTIALS_REQUESTS_PATH is compare's too: with two runs
+			// given, only the flag counts.
+			var sets []string
+			if c.NArg() == 0 || c.IsSet("credentials-requests-path") {
+				sets = list(c, "credentials-requests-path")
+			}
 			opts := rundiff.Options{
 				Paths:                    c.Args().Slice(),
-				CredentialsRequestsPaths: list(c, "credentials-requests-path"),
+				CredentialsRequestsPaths: sets,
 				Counts:                   c.Bool("counts"),
 				Format:                   c.String("format"),
 				FailOn:                   c.StringSlice("fail-on"),
