@@ -132,3 +132,10 @@ func TestBuildScopesAndKept(t *testing.T) {
 		t.Errorf("unmapped = %v", g.Unmapped)
 	}
 }
+
+func BenchmarkCollapse(b *testing.B) {
+	in := append(policy.Expand("ec2:Describe*"), policy.ServiceActions("s3")[:40]...)
+	for b.Loop() {
+		Collapse(in)
+	}
+}
