@@ -105,3 +105,23 @@ func TestRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestDeterministic runs generate twice on the sample trail, in both
+// formats, and wants the same bytes.
+func TestDeterministic(t *testing.T) {
+	dir := sampleRun(t)
+	for _, format := range []string{generate.FormatIAMPolicy, generate.FormatCredentialsRequest} {
+		var outs [2]string
+		for i := range outs {
+			var stdout, stderr bytes.Buffer
+			opts := generate.Options{EventsPath: dir, Compiled: filepath.Join(dir, compare.CompiledUsersFile), Format: format, Collapse: true}
+			if err := generate.Run(context.Background(), opts, &stdout, &stderr); err != nil {
+				t.Fatal(err)
+			}
+			outs[i] = stdout.String()
+		}
+		if outs[0] != outs[1] || len(outs[0]) < 1000 {
+			t.Errorf("%s: two runs differ (or wrote %d bytes)", format, len(outs[0]))
+		}
+	}
+}
