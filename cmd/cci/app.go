@@ -23,6 +23,8 @@ func commands() []*command {
 		compareCommand(),
 		simulateCommand(),
 		explainCommand(),
+		generateCommand(),
+		diffCommand(),
 		versionCommand(),
 		completionCommand(),
 		legacyExtractCommand(),
@@ -265,10 +267,18 @@ func values(ctx *cli.Context, name string) []string {
 func list(ctx *cli.Context, name string) []string {
 	var out []string
 	for _, v := range ctx.StringSlice(name) {
-		for _, l := range strings.Split(v, "\n") {
-			if l = strings.TrimSpace(l); l != "" {
-				out = append(out, l)
-			}
+		out = append(out, splitLines(v)...)
+	}
+	return out
+}
+
+// splitLines returns the non-blank lines of s, trimmed: the list form of
+// a CCI_* variable.
+func splitLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
 		}
 	}
 	return out

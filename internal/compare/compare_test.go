@@ -116,8 +116,8 @@ func TestOutputsDeterministic(t *testing.T) {
 			m[f] = data
 		}
 		entries, _ := os.ReadDir(out)
-		if len(entries) != 3 {
-			t.Errorf("output holds %d entries, want 3 (no temporary files left)", len(entries))
+		if len(entries) != 4 { // the three files and suggested/
+			t.Errorf("output holds %d entries, want 4 (no temporary files left)", len(entries))
 		}
 		return m
 	}

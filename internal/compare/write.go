@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/cloud-credentials-insights/cci/internal/generate"
 	"github.com/cloud-credentials-insights/cci/internal/jsonout"
 )
 
@@ -37,5 +38,18 @@ func writeOutputs(dir string, rep *Report, requests map[string]any) error {
 			return err
 		}
 	}
-	return nil
+	return generate.WriteSuggested(dir, suggestions(rep, requests))
+}
+
+// suggestions are the identities matched to a request, for
+// suggested/<request file> (docs/compare.md).
+func suggestions(rep *Report, requests map[string]any) []generate.SuggestInput {
+	var out []generate.SuggestInput
+	for name, u := range rep.Users.ByName {
+		if m, ok := requests[u.CredRequestRef].(map[string]any); ok && u.Target == "credentials-request" {
+			out = append(out, generate.SuggestInput{Identity: name, Ref: u.CredRequestRef, Manifest: m, Required: u.Required,
+				Unmapped: u.Unmapped, Implicit: u.ImplicitlyAllowed, UnsupportedCheck: u.Diff.UnsupportedCheck, Reasons: u.Diff.Reasons})
+		}
+	}
+	return out
 }

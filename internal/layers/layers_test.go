@@ -33,6 +33,10 @@ var rules = []rule{
 	{pkg: "internal/credreq", deny: append([]string{module + "/internal/extract"}, thirdPartyEngine...)},
 	{pkg: "internal/policy", deny: append([]string{module + "/internal/extract"}, thirdPartyEngine...)},
 	{pkg: "internal/extract", deny: []string{module + "/internal/compare"}},
+	// generate and rundiff read extract's and compare's outputs as files:
+	// events, credreq, policy and jsonout only.
+	{pkg: "internal/rundiff", deny: append([]string{module + "/internal/extract", module + "/internal/compare", module + "/internal/generate"}, thirdPartyEngine...)},
+	{pkg: "internal/generate", deny: append([]string{module + "/internal/extract", module + "/internal/compare", module + "/internal/rundiff"}, thirdPartyEngine...)},
 }
 
 // violations returns, for every package of graph (import path -> deps)
@@ -165,6 +169,11 @@ func TestViolations(t *testing.T) {
 		{"compare reaches events", "internal/compare", module + "/internal/events", false},
 		{"compare reaches an extractor-named sibling", "internal/compare", module + "/internal/extractors", false},
 		{"extract reaches the AWS SDK", "internal/extract/source/s3", "github.com/aws/aws-sdk-go-v2/service/s3", false},
+		{"generate reaches compare", "internal/generate", module + "/internal/compare", true},
+		{"generate reaches extract", "internal/generate", module + "/internal/extract", true},
+		{"generate reaches credreq", "internal/generate", module + "/internal/credreq", false},
+		{"rundiff reaches compare", "internal/rundiff", module + "/internal/compare", true},
+		{"rundiff reaches sonic", "internal/rundiff", "github.com/bytedance/sonic", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
