@@ -140,3 +140,32 @@ func lower(c byte) byte {
 	}
 	return c
 }
+
+// Expand returns the known IAM actions pattern matches, in AWS's spelling
+// and sorted; a pattern without wildcards gives itself (canonicalised when
+// known). A pattern whose service part holds no wildcard is searched only
+// among that service's actions.
+func Expand(pattern string) []string {
+	if !IsWildcard(pattern) {
+		if c, ok := Canonical(pattern); ok {
+			return []string{c}
+		}
+		return []string{pattern}
+	}
+	lo, hi := 0, len(canonicalActions)
+	if svc, _, ok := strings.Cut(pattern, ":"); ok && !IsWildcard(svc) {
+		p := svc + ":"
+		lo = sort.Search(len(canonicalActions), func(i int) bool { return compareFold(canonicalActions[i], p) >= 0 })
+		hi = lo
+		for hi < len(canonicalActions) && len(canonicalActions[hi]) >= len(p) && strings.EqualFold(canonicalActions[hi][:len(p)], p) {
+			hi++
+		}
+	}
+	var out []string
+	for _, a := range canonicalActions[lo:hi] {
+		if Match(pattern, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
