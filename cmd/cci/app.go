@@ -74,6 +74,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			compareCommand(),
 			simulateCommand(),
 			explainCommand(),
+			checkCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

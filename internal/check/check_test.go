@@ -170,7 +170,7 @@ func TestInputErrors(t *testing.T) {
 		want string
 	}{
 		{"truncated", func(o *Options) { o.AuthorizationDetails = []string{truncated} }, exit.Usage,
-			"reading authorization details " + truncated + ": line 170: the file ends inside a JSON value (truncated?)"},
+			"reading authorization details " + truncated + ": line 169: the file ends inside a JSON value (truncated?)"},
 		{"not JSON", func(o *Options) { o.AuthorizationDetails = []string{notJSON} }, exit.Usage, notJSON + ": line 1: not JSON"},
 		{"other JSON", func(o *Options) { o.AuthorizationDetails = []string{other} }, exit.Usage, "want the output of aws iam get-account-authorization-details"},
 		{"missing file", func(o *Options) { o.AuthorizationDetails = []string{filepath.Join(dir, "none.json")} }, exit.Usage, "no such file"},

@@ -259,12 +259,15 @@ func detailsError(data []byte, err error, off int64) error {
 		return &AccountDetailsError{Err: errors.New("the file is empty: want the output of aws iam get-account-authorization-details")}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return &AccountDetailsError{Line: lineAt(data, int64(len(data))), Truncated: true, Err: err}
+		// The line of the last character: where the cut is.
+		end := len(bytes.TrimRight(data, " \t\r\n"))
+		return &AccountDetailsError{Line: lineAt(data, int64(end)), Truncated: true, Err: err}
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		if se.Offset >= int64(len(data)) {
-			return &AccountDetailsError{Line: lineAt(data, se.Offset), Truncated: true, Err: err}
+			end := len(bytes.TrimRight(data, " \t\r\n"))
+			return &AccountDetailsError{Line: lineAt(data, int64(end)), Truncated: true, Err: err}
 		}
 		return &AccountDetailsError{Line: lineAt(data, se.Offset), Err: fmt.Errorf("not JSON: %w", err)}
 	}
