@@ -3,7 +3,6 @@ package check
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/cloud-credentials-insights/cci/internal/credreq"
@@ -144,44 +143,7 @@ func federatedHost(trust *policy.Policy) string {
 	return ""
 }
 
-// whyUntrusted says, statement by statement, why none admits the subject:
-// it trusts another provider, or its conditions name other values.
+// whyUntrusted says why no statement admits the subject.
 func whyUntrusted(trust *policy.Policy, fed, host, sub string) string {
-	var why []string
-	for i := range trust.Statements {
-		s := &trust.Statements[i]
-		if s.Deny || !s.Covers(webIdentityAction) {
-			continue
-		}
-		name := s.Sid
-		if name == "" {
-			name = fmt.Sprintf("Statement[%d]", s.Index)
-		}
-		ids, _ := s.Principals("Federated")
-		if !contains(ids, fed) {
-			why = append(why, fmt.Sprintf("statement %s trusts %s, not %s", name, orNone(ids), fed))
-			continue
-		}
-		var conds []string
-		for _, cd := range s.Conditions() {
-			if strings.EqualFold(cd.Key, host+":sub") || strings.EqualFold(cd.Key, host+":aud") {
-				conds = append(conds, fmt.Sprintf("%s %s %s", cd.Operator, cd.Key, strings.Join(cd.Values, ", ")))
-			} else {
-				conds = append(conds, fmt.Sprintf("%s %s", cd.Operator, cd.Key))
-			}
-		}
-		sort.Strings(conds)
-		why = append(why, fmt.Sprintf("statement %s admits only %s", name, strings.Join(conds, "; ")))
-	}
-	if len(why) == 0 {
-		return fmt.Sprintf("no Allow statement of the trust policy covers %s", webIdentityAction)
-	}
-	return sub + " is not admitted: " + strings.Join(why, "; ")
-}
-
-func orNone(ids []string) string {
-	if len(ids) == 0 {
-		return "no Federated principal"
-	}
-	return strings.Join(ids, ", ")
+	return sub + " is not admitted: " + policy.WhyNotAllowed(trust, webIdentityAction, "Federated", fed, []string{host + ":sub", host + ":aud"})
 }

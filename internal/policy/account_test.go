@@ -146,3 +146,23 @@ func FuzzParseAccountDetails(f *testing.F) {
 		}
 	})
 }
+
+func TestWhyNotAllowed(t *testing.T) {
+	const fed = "arn:aws:iam::1:oidc-provider/h"
+	doc := `{"Version":"2012-10-17","Statement":[
+	 {"Sid":"Web","Effect":"Allow","Principal":{"Federated":"` + fed + `"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"h:sub":"system:serviceaccount:a:b"},"Bool":{"aws:SecureTransport":"true"}}},
+	 {"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/other"},"Action":"sts:AssumeRoleWithWebIdentity"},
+	 {"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	p, err := ParsePolicy([]byte(doc), ParseOptions{Type: TypeResource})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := WhyNotAllowed(p, "sts:AssumeRoleWithWebIdentity", "Federated", fed, []string{"H:SUB"})
+	want := "statement Web admits only Bool aws:SecureTransport; StringEquals h:sub system:serviceaccount:a:b; statement Statement[1] trusts arn:aws:iam::1:oidc-provider/other, not " + fed
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := WhyNotAllowed(p, "s3:GetObject", "AWS", "x", nil); got != "no Allow statement covers s3:GetObject" {
+		t.Errorf("got %s", got)
+	}
+}
