@@ -14,7 +14,8 @@ func explainCommand() *cli.Command {
 		Usage: "say why AWS refused a call, or whether AWS will accept a service-account token",
 		UsageText: "cci explain [FILE|-] [--credentials-requests-path DIR [--cluster-name NAME | --infra-id ID]] [--format text|json]\n" +
 			"   cci explain --token FILE [--oidc-provider FILE] [--jwks FILE] [--probe-oidc]\n" +
-			"      [--service-account NAMESPACE:NAME | --trust-policy FILE] [--credentials-requests-path DIR] [--now TIME]",
+			"      [--service-account NAMESPACE:NAME | --trust-policy FILE | --authorization-details FILE --role NAME]\n" +
+			"      [--credentials-requests-path DIR] [--now TIME]",
 		Description: "FILE (default stdin) is the output of aws sts decode-authorization-message, the decoded message,\n" +
 			"one CloudTrail record, or an error message as CloudTrail or an SDK logs it. With --token, checks a\n" +
 			"projected service-account token instead; the token is never printed. Offline unless --probe-oidc.\n" +
@@ -33,6 +34,8 @@ func explainCommand() *cli.Command {
 			&cli.DurationFlag{Name: "probe-timeout", Value: oidc.DefaultProbeTimeout, Usage: "timeout of each probe request", EnvVars: env("PROBE_TIMEOUT")},
 			&cli.StringFlag{Name: "service-account", Usage: "expected subject NAMESPACE:NAME (checks sub)", EnvVars: env("SERVICE_ACCOUNT")},
 			&cli.StringFlag{Name: "trust-policy", Usage: "the role's trust policy or aws iam get-role output (checks sub and aud)", EnvVars: env("TRUST_POLICY")},
+			listOf("authorization-details", "output of aws iam get-account-authorization-details holding --role; repeat for each page"),
+			&cli.StringFlag{Name: "role", Usage: "the role whose trust policy (in --authorization-details) checks sub and aud", EnvVars: env("ROLE")},
 			&cli.StringFlag{Name: "now", Usage: "judge the token at this time (RFC 3339) instead of now", EnvVars: env("NOW")},
 		},
 		Action: func(c *cli.Context) error {
@@ -79,6 +82,8 @@ func explainOptions(c *cli.Context) (explain.Options, error) {
 		Now:                     now,
 		ServiceAccount:          c.String("service-account"),
 		TrustPolicy:             c.String("trust-policy"),
+		AuthorizationDetails:    list(c, "authorization-details"),
+		Role:                    c.String("role"),
 	}, nil
 }
 
