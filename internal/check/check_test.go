@@ -362,3 +362,19 @@ func TestProbe(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkCheck runs the whole check of the fixture account (7 requests
+// and the installer, about 150 evaluations).
+func BenchmarkCheck(b *testing.B) {
+	opts := baseOptions()
+	opts.SCPLevels = []string{account + "scp/root.json", account + "scp/ou", account + "scp/account.json"}
+	if err := opts.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Check(context.Background(), &opts, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

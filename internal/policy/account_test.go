@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -164,5 +165,39 @@ func TestWhyNotAllowed(t *testing.T) {
 	}
 	if got := WhyNotAllowed(p, "s3:GetObject", "AWS", "x", nil); got != "no Allow statement covers s3:GetObject" {
 		t.Errorf("got %s", got)
+	}
+}
+
+// BenchmarkParseAccountDetails reads a page of 500 roles, each with an
+// inline policy and a trust policy, and gathers every role's policies.
+func BenchmarkParseAccountDetails(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"RoleDetailList": [`)
+	for i := 0; i < 500; i++ {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"RoleName": "r%d", "Arn": "arn:aws:iam::123456789012:role/r%d",
+		  "AssumeRolePolicyDocument": "%s",
+		  "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": ["ec2:Describe*", "s3:GetObject"], "Resource": "*"}]}}]}`,
+			i, i, url.QueryEscape(`{"Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/h"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"h:sub":"system:serviceaccount:a:b"}}}]}`))
+	}
+	sb.WriteString(`], "Policies": []}`)
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		a, err := ParseAccountDetails(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for n := range a.Roles {
+			if _, _, err := a.RolePolicies(n); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := a.TrustPolicy(n); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
