@@ -211,6 +211,8 @@ func TestValidate(t *testing.T) {
 		{"fail-on", func(o *Options) { o.FailOn = []string{"denied,missing"} }, `--fail-on "missing"`},
 		{"installer file alone", func(o *Options) { o.InstallerRequestsFile = "p.json" }, "needs --installer-user-name"},
 		{"context", func(o *Options) { o.ContextEntries = []string{"ContextKeyName=k"} }, "--context-entries"},
+		{"probe without provider", func(o *Options) { o.ProbeOIDC = true }, "--probe-oidc needs --oidc-provider"},
+		{"probe timeout", func(o *Options) { o.ProbeTimeout = -1 }, "--probe-timeout"},
 		{"valid", func(o *Options) { o.FailOn = []string{"all"}; o.Mode = "STS"; o.Format = "md" }, ""},
 	}
 	for _, tt := range tests {

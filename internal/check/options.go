@@ -148,6 +148,9 @@ func (o *Options) Validate() error {
 	}
 	sort.Strings(fail)
 	o.FailOn = compact(fail)
+	if o.ProbeOIDC && o.OIDCProvider == "" {
+		return exit.Errorf(exit.Usage, "--probe-oidc needs --oidc-provider (whose issuer to probe)")
+	}
 	if o.ProbeTimeout < 0 {
 		return exit.Errorf(exit.Usage, "--probe-timeout %s: want a positive duration", o.ProbeTimeout)
 	}

@@ -219,27 +219,27 @@ func ParseAccountDetails(data []byte) (*AccountDetails, error) {
 	}
 	for _, u := range raw.UserDetailList {
 		if u.UserName == "" {
-			return nil, &AccountDetailsError{Err: errors.New("UserDetailList: an entry without UserName")}
+			return nil, &AccountDetailsError{Err: errors.New("an entry of UserDetailList has no UserName")}
 		}
 		a.Users[u.UserName] = &AccountUser{Name: u.UserName, ARN: u.Arn, Inline: inline(u.UserPolicyList),
 			Attached: attached(u.AttachedManagedPolicies), Groups: u.GroupList, Boundary: boundary(u.PermissionsBoundary)}
 	}
 	for _, g := range raw.GroupDetailList {
 		if g.GroupName == "" {
-			return nil, &AccountDetailsError{Err: errors.New("GroupDetailList: an entry without GroupName")}
+			return nil, &AccountDetailsError{Err: errors.New("an entry of GroupDetailList has no GroupName")}
 		}
 		a.Groups[g.GroupName] = &AccountGroup{Name: g.GroupName, ARN: g.Arn, Inline: inline(g.GroupPolicyList), Attached: attached(g.AttachedManagedPolicies)}
 	}
 	for _, r := range raw.RoleDetailList {
 		if r.RoleName == "" {
-			return nil, &AccountDetailsError{Err: errors.New("RoleDetailList: an entry without RoleName")}
+			return nil, &AccountDetailsError{Err: errors.New("an entry of RoleDetailList has no RoleName")}
 		}
 		a.Roles[r.RoleName] = &AccountRole{Name: r.RoleName, ARN: r.Arn, Trust: r.AssumeRolePolicyDocument, Inline: inline(r.RolePolicyList),
 			Attached: attached(r.AttachedManagedPolicies), Boundary: boundary(r.PermissionsBoundary)}
 	}
 	for _, p := range raw.Policies {
 		if p.Arn == "" {
-			return nil, &AccountDetailsError{Err: fmt.Errorf("Policies: policy %q has no Arn", p.PolicyName)}
+			return nil, &AccountDetailsError{Err: fmt.Errorf("policy %q of Policies has no Arn", p.PolicyName)}
 		}
 		mp := &ManagedPolicy{Name: p.PolicyName, ARN: p.Arn, DefaultVersionID: p.DefaultVersionID}
 		for _, v := range p.PolicyVersionList {
