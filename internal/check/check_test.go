@@ -346,9 +346,9 @@ func TestProbe(t *testing.T) {
 			for _, ch := range rep.OIDC.Checks {
 				got[ch.Name] = ch.OK
 			}
-			want := map[string]bool{"audience": false, "public": true, "issuer": true}
+			want := map[string]bool{"url": false, "audience": false, "public": true, "issuer": true}
 			if priv {
-				want = map[string]bool{"audience": false, "public": false}
+				want = map[string]bool{"url": false, "audience": false, "public": false}
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("checks %v, want %v", got, want)

@@ -59,11 +59,14 @@ type checker struct {
 	context  map[string][]string
 	provider *oidc.Provider
 	warned   map[string]bool
+	// trusted maps each oidc-provider host the STS roles' trust policies
+	// name to the roles naming it.
+	trusted map[string][]string
 }
 
 // Check reads the inputs and builds the report; opts must be validated.
 func Check(ctx context.Context, opts *Options, stderr io.Writer) (*Report, error) {
-	c := &checker{opts: opts, stderr: stderr, warned: map[string]bool{}, scpNames: map[string]int{}}
+	c := &checker{opts: opts, stderr: stderr, warned: map[string]bool{}, scpNames: map[string]int{}, trusted: map[string][]string{}}
 	c.rep = &Report{
 		Inputs: Inputs{CredentialsRequests: opts.CredentialsRequestsPath, AuthorizationDetails: opts.AuthorizationDetails,
 			SCPLevels: opts.SCPLevels, EndpointPolicy: opts.EndpointPolicy, OIDCProvider: opts.OIDCProvider, Mode: opts.Mode,
@@ -112,6 +115,7 @@ func Check(ctx context.Context, opts *Options, stderr io.Writer) (*Report, error
 	if opts.InstallerUserName != "" {
 		c.rep.Identities = append(c.rep.Identities, c.checkInstaller(installerDoc, cluster))
 	}
+	c.checkProviderURL()
 	c.summarise()
 	return c.rep, nil
 }

@@ -63,6 +63,25 @@ func (c *checker) checkProvider(ctx context.Context) error {
 	return nil
 }
 
+// checkProviderURL: the provider's Url is the issuer the STS roles trust.
+func (c *checker) checkProviderURL() {
+	if c.provider == nil || c.rep.OIDC == nil || len(c.trusted) == 0 {
+		return
+	}
+	host := oidc.IssuerHost(c.provider.Issuer())
+	var other []string
+	for _, h := range sortedKeys(c.trusted) {
+		if h != host {
+			other = append(other, fmt.Sprintf("%s (%d role(s), e.g. %s)", h, len(c.trusted[h]), c.trusted[h][0]))
+		}
+	}
+	ch := OIDCCheck{Name: "url", OK: len(other) == 0, Detail: "every STS role trusts oidc-provider/" + host}
+	if !ch.OK {
+		ch.Detail = fmt.Sprintf("the provider's Url is %s, but roles trust %s", host, strings.Join(other, ", "))
+	}
+	c.rep.OIDC.Checks = append([]OIDCCheck{ch}, c.rep.OIDC.Checks...)
+}
+
 // checkTrust evaluates the role's trust policy for each service account
 // of the request.
 func (c *checker) checkTrust(id *Identity, r *credreq.CredentialsRequest) {
@@ -87,6 +106,11 @@ func (c *checker) checkTrust(id *Identity, r *credreq.CredentialsRequest) {
 		host = federatedHost(trust)
 		if host != "" {
 			id.Notes = append(id.Notes, "issuer "+host+" taken from the trust policy; give --oidc-provider to check it is the cluster's")
+		}
+	}
+	if trust != nil {
+		if h := federatedHost(trust); h != "" {
+			c.trusted[h] = append(c.trusted[h], id.Principal)
 		}
 	}
 	fed := "arn:" + partition + ":iam::" + account + ":oidc-provider/" + host
