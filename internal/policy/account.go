@@ -166,31 +166,19 @@ type rawPage struct {
 	IsTruncated bool `json:"IsTruncated"`
 }
 
-// knownPageKeys are the top-level members of a page; a JSON object with
-// none of them is not authorization details.
-var knownPageKeys = []string{"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"}
-
 // ParseAccountDetails reads one page. Errors are *AccountDetailsError.
 func ParseAccountDetails(data []byte) (*AccountDetails, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	var top map[string]json.RawMessage
-	if err := dec.Decode(&top); err != nil {
+	var raw rawPage
+	if err := dec.Decode(&raw); err != nil {
 		return nil, detailsError(data, err, dec.InputOffset())
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &AccountDetailsError{Line: lineAt(data, dec.InputOffset()), Err: errors.New("data after the JSON object")}
 	}
-	found := false
-	for _, k := range knownPageKeys {
-		_, ok := top[k]
-		found = found || ok
-	}
-	if !found {
+	// A list present, even empty, decodes to a non-nil slice.
+	if raw.UserDetailList == nil && raw.GroupDetailList == nil && raw.RoleDetailList == nil && raw.Policies == nil {
 		return nil, &AccountDetailsError{Err: errors.New("no UserDetailList, GroupDetailList, RoleDetailList or Policies: want the output of aws iam get-account-authorization-details")}
-	}
-	var raw rawPage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, detailsError(data, err, 0)
 	}
 	a := NewAccountDetails()
 	a.Pages = 1
@@ -272,6 +260,9 @@ func detailsError(data []byte, err error, off int64) error {
 		return &AccountDetailsError{Line: lineAt(data, se.Offset), Err: fmt.Errorf("not JSON: %w", err)}
 	}
 	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field == "" {
+		return &AccountDetailsError{Line: lineAt(data, te.Offset), Err: fmt.Errorf("a JSON %s: want the object aws iam get-account-authorization-details prints", te.Value)}
+	}
 	if errors.As(err, &te) {
 		return &AccountDetailsError{Line: lineAt(data, te.Offset), Err: fmt.Errorf("%s: want %s, not a JSON %s", te.Field, te.Type, te.Value)}
 	}
