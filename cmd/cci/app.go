@@ -23,6 +23,7 @@ func commands() []*command {
 		compareCommand(),
 		simulateCommand(),
 		explainCommand(),
+		checkCommand(),
 		generateCommand(),
 		diffCommand(),
 		versionCommand(),
@@ -174,7 +175,7 @@ func setup(c *command, all []*command) {
 	}
 	own := c.Before
 	c.Before = func(ctx *cli.Context) error {
-		if err := checkCommand(c, ctx); err != nil {
+		if err := checkInvocation(c, ctx); err != nil {
 			return err
 		}
 		if own != nil {
@@ -185,9 +186,9 @@ func setup(c *command, all []*command) {
 	c.CustomHelpTemplate = helpTemplate(commandHelp(c))
 }
 
-// checkCommand runs the checks every command gets: no stray arguments,
+// checkInvocation runs the checks every command gets: no stray arguments,
 // every required flag set, every local input path present.
-func checkCommand(c *command, ctx *cli.Context) error {
+func checkInvocation(c *command, ctx *cli.Context) error {
 	if c.ArgsUsage == "" && ctx.NArg() > 0 {
 		return usageError(fmt.Errorf("unexpected argument %q", ctx.Args().First()),
 			fmt.Sprintf("cci %s takes flags only; see cci %s --help", c.Name, c.Name))

@@ -16,6 +16,7 @@ func explainCommand() *command {
 			"      [--format text|json]\n" +
 			"   cci explain --token FILE [--oidc-provider FILE] [--jwks FILE] [--probe-oidc]\n" +
 			"      [--service-account NAMESPACE:NAME | --trust-policy FILE]\n" +
+			"      [--authorization-details FILE ... --role NAME]\n" +
 			"      [--credentials-requests-path DIR] [--now TIME]",
 		ArgsUsage: "[FILE|-]",
 		Description: "FILE (default stdin) is the output of aws sts decode-authorization-message, the decoded message,\n" +
@@ -35,6 +36,8 @@ func explainCommand() *command {
 			&cli.DurationFlag{Name: "probe-timeout", Value: oidc.DefaultProbeTimeout, Usage: "timeout of each probe request", EnvVars: env("PROBE_TIMEOUT")},
 			&cli.StringFlag{Name: "service-account", Usage: "expected subject NAMESPACE:NAME (checks sub)", EnvVars: env("SERVICE_ACCOUNT")},
 			&cli.StringFlag{Name: "trust-policy", Usage: "the role's trust policy or aws iam get-role output (checks sub and aud)", EnvVars: env("TRUST_POLICY")},
+			listOf("authorization-details", "output of aws iam get-account-authorization-details holding --role; repeat for each page"),
+			&cli.StringFlag{Name: "role", Usage: "the role whose trust policy (in --authorization-details) checks sub and aud", EnvVars: env("ROLE")},
 			&cli.StringFlag{Name: "now", Usage: "judge the token at this time (RFC 3339) instead of now", EnvVars: env("NOW")},
 		},
 		Action: func(c *cli.Context) error {
@@ -51,7 +54,7 @@ func explainCommand() *command {
 		},
 	},
 		ArgInputs: true,
-		Inputs:    []string{"input", "credentials-requests-path", "token", "oidc-provider", "jwks", "trust-policy"},
+		Inputs:    []string{"input", "credentials-requests-path", "token", "oidc-provider", "jwks", "trust-policy", "authorization-details"},
 		Examples: []example{
 			{"why was this call refused (the output of aws sts decode-authorization-message)", "cci explain decoded.json --credentials-requests-path ./credreqs"},
 			{"will AWS accept this pod's token", "cci explain --token token --oidc-provider provider.json --jwks keys.json"},
@@ -88,6 +91,8 @@ func explainOptions(c *cli.Context) (explain.Options, error) {
 		Now:                     now,
 		ServiceAccount:          c.String("service-account"),
 		TrustPolicy:             c.String("trust-policy"),
+		AuthorizationDetails:    list(c, "authorization-details"),
+		Role:                    c.String("role"),
 	}, nil
 }
 

@@ -62,7 +62,7 @@ func unknownFlag(name string, flags []cli.Flag, cmd string, all []*command) erro
 	}
 	hint := cmd + " --help lists the flags"
 	if len(owners) > 0 {
-		hint = fmt.Sprintf("%s is a flag of %s; flags go after the command", dashed(name), strings.Join(owners, " and "))
+		hint = fmt.Sprintf("%s is a flag of %s; flags go after the command", dashed(name), andList(owners))
 	}
 	return usageError(errors.New(msg), hint)
 }
@@ -140,4 +140,12 @@ func editDistance(a, b string) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+// andList joins items as prose: "a", "a and b", "a, b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

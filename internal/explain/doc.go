@@ -9,6 +9,8 @@
 // A token (--token) is decoded (internal/oidc) and checked against what is
 // given: the IAM OIDC provider (iss, aud), the issuer's keys (kid, RS256
 // signature, from --jwks or --probe-oidc), the clock (exp, nbf) and the
-// role's trust policy (sub, through a SubjectPolicy). The token text is
-// never printed or written; reports name it by its fingerprint.
+// role's trust policy (sub and aud, decided by the IAM evaluator through a
+// SubjectPolicy: --trust-policy, or --authorization-details with --role).
+// The token text is never printed or written; reports name it by its
+// fingerprint.
 package explain

@@ -249,6 +249,11 @@ func TestKeysFile(t *testing.T) {
 	}
 }
 
+const (
+	roleDetails    = "testdata/token/authorization-details.json"
+	machineAPIRole = "mycluster-openshift-machine-api-aws-cloud-credentials"
+)
+
 // TestExplainToken: each problem of a token is named (golden), and the
 // token never appears in any output.
 func TestExplainToken(t *testing.T) {
@@ -267,6 +272,15 @@ func TestExplainToken(t *testing.T) {
 		{"wrong-sub-expected", signed(t, a, "kid-a", func(c map[string]any) {
 			c["sub"] = "system:serviceaccount:openshift-machine-api:machine-api-operator"
 		}), Options{ServiceAccount: "openshift-machine-api:machine-api-controllers"}, []string{"subject"}},
+		{"role", signed(t, a, "kid-a", nil), Options{AuthorizationDetails: []string{roleDetails}, Role: machineAPIRole}, nil},
+		{"role-wrong-sub", signed(t, a, "kid-a", func(c map[string]any) {
+			c["sub"] = "system:serviceaccount:openshift-machine-api:machine-api-operator"
+		}), Options{AuthorizationDetails: []string{roleDetails}, Role: machineAPIRole}, []string{"subject"}},
+		{"role-wrong-aud", signed(t, a, "kid-a", func(c map[string]any) { c["aud"] = "sts.amazonaws.com" }),
+			Options{AuthorizationDetails: []string{roleDetails}, Role: machineAPIRole}, []string{"audience", "subject"}},
+		{"role-other-role", signed(t, a, "kid-a", nil),
+			Options{AuthorizationDetails: []string{roleDetails}, Role: "mycluster-openshift-ingress-operator-cloud-credentials"}, []string{"subject"}},
+		{"role-absent", signed(t, a, "kid-a", nil), Options{AuthorizationDetails: []string{roleDetails}, Role: "nosuch"}, []string{"subject"}},
 		{"expired", signed(t, a, "kid-a", func(c map[string]any) { c["exp"] = now.Add(-5 * time.Minute).Unix() }), Options{}, []string{"expiry"}},
 		{"unknown-kid", signed(t, a, "kid-rotated", nil), Options{}, []string{"kid"}},
 		{"bad-signature", signed(t, b, "kid-a", nil), Options{}, []string{"signature"}},

@@ -2,7 +2,7 @@ package explain
 
 import "testing"
 
-// FuzzTrustPolicy: the temporary trust-policy reader parses or fails
+// FuzzTrustPolicy: a trust policy (document or get-role output) parses or fails
 // without panic, and a parsed policy answers.
 func FuzzTrustPolicy(f *testing.F) {
 	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/h"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"h:sub":"system:serviceaccount:a:b"}}}]}`))

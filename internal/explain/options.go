@@ -59,11 +59,15 @@ type Options struct {
 	// system:serviceaccount:NAMESPACE:NAME).
 	ServiceAccount string
 	// TrustPolicy is the role's trust policy (AssumeRolePolicyDocument, or
-	// `aws iam get-role` output); read by a temporary reader until the IAM
-	// evaluator decides the subject (see SubjectPolicy).
+	// `aws iam get-role` output), evaluated by the IAM evaluator.
 	TrustPolicy string
+	// AuthorizationDetails (pages of `aws iam
+	// get-account-authorization-details` output) and Role name the role
+	// whose trust policy decides the subject.
+	AuthorizationDetails []string
+	Role                 string
 	// SubjectPolicy, when set, decides the subject check instead of
-	// ServiceAccount and TrustPolicy: the hook for the IAM evaluator.
+	// ServiceAccount, TrustPolicy and Role.
 	SubjectPolicy SubjectPolicy
 }
 
@@ -82,7 +86,8 @@ func (o *Options) Validate() error {
 			name string
 			set  bool
 		}{{"oidc-provider", o.OIDCProvider != ""}, {"jwks", o.JWKS != ""}, {"probe-oidc", o.ProbeOIDC},
-			{"service-account", o.ServiceAccount != ""}, {"trust-policy", o.TrustPolicy != ""}, {"now", !o.Now.IsZero()}} {
+			{"service-account", o.ServiceAccount != ""}, {"trust-policy", o.TrustPolicy != ""}, {"now", !o.Now.IsZero()},
+			{"authorization-details", len(o.AuthorizationDetails) > 0}, {"role", o.Role != ""}} {
 			if f.set {
 				return exit.Errorf(exit.Usage, "--%s checks a token: give --token FILE", f.name)
 			}
@@ -103,8 +108,17 @@ func (o *Options) Validate() error {
 		}
 		o.ServiceAccount = sub
 	}
-	if o.ServiceAccount != "" && o.TrustPolicy != "" {
-		return exit.Errorf(exit.Usage, "give either --service-account or --trust-policy, not both")
+	if (o.Role != "") != (len(o.AuthorizationDetails) > 0) {
+		return exit.Errorf(exit.Usage, "--role and --authorization-details go together (the role, and the account dump that holds it)")
+	}
+	n := 0
+	for _, set := range []bool{o.ServiceAccount != "", o.TrustPolicy != "", o.Role != ""} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return exit.Errorf(exit.Usage, "give one of --service-account, --trust-policy or --authorization-details with --role")
 	}
 	if o.ProbeTimeout < 0 {
 		return exit.Errorf(exit.Usage, "--probe-timeout %s: want a positive duration", o.ProbeTimeout)

@@ -131,8 +131,15 @@ func subjectCheck(opts Options, tok *oidc.Token, prov *oidc.Provider) oidc.Check
 			c.Status, c.Detail = oidc.StatusFailed, fmt.Sprintf("reading --trust-policy %s: %v", opts.TrustPolicy, err)
 			return c
 		}
+	case opts.Role != "":
+		tp, err := roleTrustPolicy(opts.AuthorizationDetails, opts.Role)
+		if err != nil {
+			c.Status, c.Detail = oidc.StatusFailed, err.Error()
+			return c
+		}
+		sp = tp
 	default:
-		c.Status, c.Detail = oidc.StatusSkipped, "no --service-account or --trust-policy"
+		c.Status, c.Detail = oidc.StatusSkipped, "no --service-account, --trust-policy or --authorization-details with --role"
 		return c
 	}
 	if tok.Claims.Subject == "" {

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"sort"
 	"strings"
 
 	"github.com/cloud-credentials-insights/cci/internal/oidc"
@@ -15,12 +13,6 @@ import (
 
 // SubjectPolicy decides whether a role admits a token's subject and
 // audience for sts:AssumeRoleWithWebIdentity.
-//
-// This is the seam for the IAM policy evaluator (internal/policy): once it
-// merges, an implementation that evaluates the role's trust policy from
-// --authorization-details --role NAME with the request context
-// {<host>:sub, <host>:aud} replaces both temporary ones below
-// (expectedSubject and trustPolicyReader). Nothing else changes.
 type SubjectPolicy interface {
 	// Admits reports whether a token from issuer with subject sub and
 	// audiences aud may assume the role, and says why in a sentence.
@@ -37,172 +29,130 @@ func (e expectedSubject) Admits(_, sub string, _ []string) (bool, string) {
 	return false, fmt.Sprintf("sub %s is not the expected %s", sub, string(e))
 }
 
-// trustPolicyReader is a TEMPORARY reader of a role's trust policy, to be
-// replaced by the IAM evaluator (see SubjectPolicy). It knows only what
-// ccoctl writes: Allow statements for sts:AssumeRoleWithWebIdentity whose
-// Principal.Federated is an oidc-provider ARN, with StringEquals or
-// StringLike conditions on <issuer-host>:sub and <issuer-host>:aud. It
-// ignores Deny statements and every other condition operator and key, and
-// says so.
-type trustPolicyReader struct {
-	file       string
-	statements []trustStatement
-}
+// webIdentityAction is what a pod's AWS SDK calls with its token.
+const webIdentityAction = "sts:AssumeRoleWithWebIdentity"
 
-type trustStatement struct {
-	Sid       string                                `json:"Sid"`
-	Effect    string                                `json:"Effect"`
-	Action    policy.StringList                     `json:"Action"`
-	Principal json.RawMessage                       `json:"Principal"`
-	Condition map[string]map[string]json.RawMessage `json:"Condition"`
+// trustPolicy decides the subject with the IAM evaluator: the role's trust
+// policy, evaluated for sts:AssumeRoleWithWebIdentity as the caller
+// Federated = arn:...:oidc-provider/<issuer-host> with the context
+// {<host>:sub, <host>:aud}, as STS evaluates it.
+type trustPolicy struct {
+	// source names the policy in details: a file, or "role R of FILE".
+	source string
+	// roleARN is the role's ARN when known; it gives the provider's
+	// account and partition.
+	roleARN string
+	pol     *policy.Policy
 }
 
 // parseTrustPolicy reads a trust policy document: the document itself, as
 // an object or URL-encoded string, or `aws iam get-role` output.
-func parseTrustPolicy(file string, data []byte) (*trustPolicyReader, error) {
+func parseTrustPolicy(file string, data []byte) (*trustPolicy, error) {
 	data = bytes.TrimSpace(data)
 	var role struct {
 		Role *struct {
+			Arn                      string
 			AssumeRolePolicyDocument json.RawMessage
 		}
 	}
 	if err := json.Unmarshal(data, &role); err != nil {
 		return nil, fmt.Errorf("not valid JSON: %w", err)
 	}
+	t := &trustPolicy{source: file}
 	if role.Role != nil {
+		if len(role.Role.AssumeRolePolicyDocument) == 0 {
+			return nil, errors.New("no Role.AssumeRolePolicyDocument: want aws iam get-role output or a trust policy")
+		}
 		data = bytes.TrimSpace(role.Role.AssumeRolePolicyDocument)
+		t.roleARN = role.Role.Arn
 	}
 	if len(data) > 0 && data[0] == '"' {
 		var s string
 		if err := json.Unmarshal(data, &s); err != nil {
 			return nil, err
 		}
-		if dec, err := url.QueryUnescape(s); err == nil {
-			s = dec
-		}
-		data = []byte(s)
+		data = policy.DecodeDocumentString(s)
 	}
-	var doc struct {
-		Statement json.RawMessage
+	pol, err := policy.ParsePolicy(data, policy.ParseOptions{Type: policy.TypeResource, Name: "trust"})
+	if err != nil {
+		return nil, fmt.Errorf("reading the trust policy: %w", err)
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("reading the policy document: %w", err)
-	}
-	if len(doc.Statement) == 0 {
-		return nil, errors.New("no Statement: want a trust policy (AssumeRolePolicyDocument)")
-	}
-	var sts []trustStatement
-	if bytes.HasPrefix(bytes.TrimSpace(doc.Statement), []byte("{")) {
-		var one trustStatement
-		if err := json.Unmarshal(doc.Statement, &one); err != nil {
-			return nil, fmt.Errorf("reading Statement: %w", err)
-		}
-		sts = []trustStatement{one}
-	} else if err := json.Unmarshal(doc.Statement, &sts); err != nil {
-		return nil, fmt.Errorf("reading Statement: %w", err)
-	}
-	return &trustPolicyReader{file: file, statements: sts}, nil
+	t.pol = pol
+	return t, nil
 }
 
-func (r *trustPolicyReader) Admits(issuer, sub string, aud []string) (bool, string) {
+// roleTrustPolicy finds role in pages of `aws iam
+// get-account-authorization-details` output.
+func roleTrustPolicy(files []string, role string) (*trustPolicy, error) {
+	acct := policy.NewAccountDetails()
+	for _, f := range files {
+		b, err := readInput(f, nil, 1<<30)
+		if err != nil {
+			return nil, err
+		}
+		page, err := policy.ParseAccountDetails(b)
+		if err != nil {
+			return nil, fmt.Errorf("reading --authorization-details %s: %w", f, err)
+		}
+		acct.Merge(page)
+	}
+	src := fmt.Sprintf("role %s of %s", role, strings.Join(files, ", "))
+	r := acct.Roles[role]
+	if r == nil {
+		return &trustPolicy{source: src}, nil
+	}
+	pol, err := acct.TrustPolicy(role)
+	if err != nil {
+		return nil, fmt.Errorf("reading --authorization-details: %w", err)
+	}
+	return &trustPolicy{source: src, roleARN: r.ARN, pol: pol}, nil
+}
+
+// federated is the provider's ARN for issuer: in the role's account when
+// known, else the oidc-provider ARN of that host the policy names.
+func (t *trustPolicy) federated(host string) string {
+	if parts := strings.SplitN(t.roleARN, ":", 6); len(parts) == 6 {
+		return "arn:" + parts[1] + ":iam::" + parts[4] + ":oidc-provider/" + host
+	}
+	for i := range t.pol.Statements {
+		ids, _ := t.pol.Statements[i].Principals("Federated")
+		for _, id := range ids {
+			if strings.HasSuffix(id, ":oidc-provider/"+host) {
+				return id
+			}
+		}
+	}
+	return "arn:aws:iam::<account>:oidc-provider/" + host
+}
+
+func (t *trustPolicy) Admits(issuer, sub string, aud []string) (bool, string) {
+	if t.pol == nil {
+		if t.roleARN == "" {
+			return false, t.source + ": no such role"
+		}
+		return false, t.source + ": the role has no trust policy"
+	}
 	host := oidc.IssuerHost(issuer)
-	var admitted []string
-	var ignored []string
-	for i, s := range r.statements {
-		name := s.Sid
-		if name == "" {
-			name = fmt.Sprintf("#%d", i)
-		}
-		if !strings.EqualFold(s.Effect, policy.Allow) {
-			ignored = append(ignored, fmt.Sprintf("statement %s (%s)", name, s.Effect))
-			continue
-		}
-		if _, ok := policy.MatchAny(s.Action, "sts:AssumeRoleWithWebIdentity"); !ok {
-			continue
-		}
-		if fed := federated(s.Principal); !strings.HasSuffix(fed, ":oidc-provider/"+host) {
-			if fed != "" {
-				admitted = append(admitted, fmt.Sprintf("statement %s trusts %s, not this issuer", name, fed))
-			}
-			continue
-		}
-		subs, subOK := conditionValues(s.Condition, host+":sub")
-		auds, audOK := conditionValues(s.Condition, host+":aud")
-		for op := range s.Condition {
-			if !strings.EqualFold(op, "StringEquals") && !strings.EqualFold(op, "StringLike") {
-				ignored = append(ignored, fmt.Sprintf("condition %s of statement %s", op, name))
-			}
-		}
-		if subOK && !anyMatch(subs, []string{sub}) {
-			admitted = append(admitted, fmt.Sprintf("statement %s admits sub %s", name, strings.Join(subs, ", ")))
-			continue
-		}
-		if audOK && !anyMatch(auds, aud) {
-			admitted = append(admitted, fmt.Sprintf("statement %s admits aud %s, the token has %s", name, strings.Join(auds, ", "), strings.Join(aud, ",")))
-			continue
-		}
-		detail := fmt.Sprintf("statement %s of %s admits sub %s", name, r.file, sub)
-		if !subOK {
-			detail = fmt.Sprintf("statement %s of %s admits any sub from this issuer (no %s:sub condition)", name, r.file, host)
-		}
-		return true, detail + ignoredNote(ignored)
+	fed := t.federated(host)
+	ctx := map[string][]string{host + ":sub": {sub}}
+	if len(aud) > 0 {
+		ctx[host+":aud"] = aud
 	}
-	if len(admitted) == 0 {
-		return false, fmt.Sprintf("no statement of %s lets oidc-provider/%s call sts:AssumeRoleWithWebIdentity", r.file, host) + ignoredNote(ignored)
+	req := &policy.Request{Action: webIdentityAction, Resource: t.roleARN, Caller: fed, Context: ctx}
+	ev := (&policy.PolicySet{Resource: []*policy.Policy{t.pol}}).Evaluate(req)
+	switch ev.Decision {
+	case policy.Allowed:
+		return true, fmt.Sprintf("%s of %s admits sub %s (%s)", statementName(ev.Matched[0]), t.source, sub, ev.Decision)
+	case policy.ExplicitDeny:
+		return false, fmt.Sprintf("%s of %s denies sub %s (%s)", statementName(ev.Matched[0]), t.source, sub, ev.Decision)
 	}
-	sort.Strings(admitted)
-	return false, fmt.Sprintf("%s does not admit sub %s: %s", r.file, sub, strings.Join(admitted, "; ")) + ignoredNote(ignored)
+	why := policy.WhyNotAllowed(t.pol, webIdentityAction, "Federated", fed, []string{host + ":sub", host + ":aud"})
+	return false, fmt.Sprintf("%s does not admit sub %s, aud %s (%s): %s", t.source, sub, strings.Join(aud, ","), ev.Decision, why)
 }
 
-func ignoredNote(ignored []string) string {
-	if len(ignored) == 0 {
-		return ""
+func statementName(m policy.MatchedStatement) string {
+	if m.Sid != "" {
+		return "statement " + m.Sid
 	}
-	return " (not read by the temporary trust-policy reader: " + strings.Join(ignored, ", ") + ")"
-}
-
-// federated is Principal.Federated (the first, when a list).
-func federated(raw json.RawMessage) string {
-	var p struct {
-		Federated policy.StringList
-	}
-	if json.Unmarshal(raw, &p) != nil || len(p.Federated) == 0 {
-		return ""
-	}
-	return p.Federated[0]
-}
-
-// conditionValues gathers the values of key under StringEquals and
-// StringLike.
-func conditionValues(cond map[string]map[string]json.RawMessage, key string) ([]string, bool) {
-	var out []string
-	found := false
-	for op, keys := range cond {
-		if !strings.EqualFold(op, "StringEquals") && !strings.EqualFold(op, "StringLike") {
-			continue
-		}
-		for k, raw := range keys {
-			if !strings.EqualFold(k, key) {
-				continue
-			}
-			var vs policy.StringList
-			if json.Unmarshal(raw, &vs) == nil {
-				out = append(out, vs...)
-				found = true
-			}
-		}
-	}
-	sort.Strings(out)
-	return out, found
-}
-
-// anyMatch reports whether any value matches any pattern ('*' and '?' as
-// StringLike; StringEquals values hold none in practice).
-func anyMatch(patterns, values []string) bool {
-	for _, v := range values {
-		if _, ok := policy.MatchAny(patterns, v); ok {
-			return true
-		}
-	}
-	return false
+	return fmt.Sprintf("statement Statement[%d]", m.Index)
 }

@@ -4,7 +4,10 @@
 //
 //	events                 -> nothing of cci but jsonout
 //	compare, credreq,      -> never extract, the AWS SDK, smithy or sonic
-//	policy (and their subpackages)
+//	policy, policyfile
+//	(and their subpackages)
+//	check                  -> the same, nor compare, simulate or explain
+//	                          (policy, policyfile, credreq, oidc, events)
 //	extract (and its       -> never compare
 //	subpackages)
 //

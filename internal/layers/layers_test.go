@@ -32,6 +32,11 @@ var rules = []rule{
 	{pkg: "internal/compare", deny: append([]string{module + "/internal/extract"}, thirdPartyEngine...)},
 	{pkg: "internal/credreq", deny: append([]string{module + "/internal/extract"}, thirdPartyEngine...)},
 	{pkg: "internal/policy", deny: append([]string{module + "/internal/extract"}, thirdPartyEngine...)},
+	{pkg: "internal/policyfile", deny: append([]string{module + "/internal/extract"}, thirdPartyEngine...)},
+	// check may import policy, policyfile, credreq, oidc and events; never
+	// the extraction engine, nor the other commands.
+	{pkg: "internal/check", deny: append([]string{module + "/internal/extract", module + "/internal/compare",
+		module + "/internal/simulate", module + "/internal/explain"}, thirdPartyEngine...)},
 	{pkg: "internal/extract", deny: []string{module + "/internal/compare"}},
 	// generate and rundiff read extract's and compare's outputs as files:
 	// events, credreq, policy and jsonout only.
@@ -168,6 +173,14 @@ func TestViolations(t *testing.T) {
 		{"events reaches the standard library", "internal/events", "encoding/json", false},
 		{"compare reaches events", "internal/compare", module + "/internal/events", false},
 		{"compare reaches an extractor-named sibling", "internal/compare", module + "/internal/extractors", false},
+		{"check reaches extract", "internal/check", module + "/internal/extract/source", true},
+		{"check reaches sonic", "internal/check", "github.com/bytedance/sonic", true},
+		{"check reaches the AWS SDK", "internal/check", "github.com/aws/aws-sdk-go-v2/aws", true},
+		{"check reaches compare", "internal/check", module + "/internal/compare", true},
+		{"check reaches policy", "internal/check", module + "/internal/policy", false},
+		{"check reaches oidc", "internal/check", module + "/internal/oidc", false},
+		{"check reaches events", "internal/check", module + "/internal/events", false},
+		{"policyfile reaches extract", "internal/policyfile", module + "/internal/extract", true},
 		{"extract reaches the AWS SDK", "internal/extract/source/s3", "github.com/aws/aws-sdk-go-v2/service/s3", false},
 		{"generate reaches compare", "internal/generate", module + "/internal/compare", true},
 		{"generate reaches extract", "internal/generate", module + "/internal/extract", true},

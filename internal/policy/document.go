@@ -497,3 +497,51 @@ func malformedResource(r string) string {
 	}
 	return ""
 }
+
+// Condition is one condition clause of a statement, as written.
+type Condition struct {
+	// Operator is as written, e.g. "ForAnyValue:StringLikeIfExists".
+	Operator string
+	Key      string
+	Values   []string
+}
+
+// Conditions lists the statement's condition clauses, in no set order.
+func (s *PolicyStatement) Conditions() []Condition {
+	out := make([]Condition, 0, len(s.conds))
+	for i := range s.conds {
+		c := &s.conds[i]
+		vals := make([]string, 0, len(c.values))
+		for _, v := range c.values {
+			vals = append(vals, v.text)
+		}
+		out = append(out, Condition{Operator: c.opName, Key: c.key, Values: vals})
+	}
+	return out
+}
+
+// Principals returns the statement's Principal (or NotPrincipal, with not
+// set) values of kind "AWS", "Federated", "Service" or "CanonicalUser".
+func (s *PolicyStatement) Principals(kind string) (ids []string, not bool) {
+	if s.principal == nil {
+		return nil, false
+	}
+	switch kind {
+	case "AWS":
+		ids = s.principal.aws
+		if s.principal.all {
+			ids = append([]string{"*"}, ids...)
+		}
+	case "Federated":
+		ids = s.principal.federated
+	case "Service":
+		ids = s.principal.service
+	case "CanonicalUser":
+		ids = s.principal.canonical
+	}
+	return ids, s.notPrincipal
+}
+
+// Covers reports whether the statement's Action (or NotAction) element
+// takes in action, regardless of resource, principal and conditions.
+func (s *PolicyStatement) Covers(action string) bool { return s.actionMatches(action) }

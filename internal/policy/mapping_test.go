@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -269,5 +270,27 @@ func BenchmarkMapEvent(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		c := calls[i%len(calls)]
 		MapEvent(c[0], c[1])
+	}
+}
+
+func TestExpand(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+	}{
+		{"kms:ReEncrypt*", "[kms:ReEncryptFrom kms:ReEncryptTo]"},
+		{"KMS:decrypt", "[kms:Decrypt]"},
+		{"nosuch:Thing", "[nosuch:Thing]"},
+		{"nosuch:*", "[]"},
+		{"s?s:GetCallerIdentit?", "[sts:GetCallerIdentity]"},
+		{"ec2:runinstances", "[ec2:RunInstances]"},
+		{"*:GetCallerIdentity", "[sts:GetCallerIdentity]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := fmt.Sprint(Expand(tt.in)); got != tt.want {
+				t.Errorf("Expand(%q) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
+	"github.com/cloud-credentials-insights/cci/internal/policyfile"
 )
 
 // Output formats.
@@ -51,7 +52,7 @@ type Options struct {
 	FailOn []string
 
 	// shorthand holds the parsed shorthand entries (Validate).
-	shorthand []contextEntry
+	shorthand []policyfile.ContextEntry
 }
 
 // Validate checks and normalises o. Errors are usage errors.
@@ -104,20 +105,11 @@ func (o *Options) Validate() error {
 			}
 		}
 	}
-	o.shorthand = nil
-	for _, e := range o.ContextEntries {
-		if isJSONEntry(e) {
-			continue
-		}
-		ce, err := parseShorthand(e)
-		if err != nil {
-			return exit.Errorf(exit.Usage, "--context-entries %q: %v", e, err)
-		}
-		if err := ce.check(); err != nil {
-			return exit.Errorf(exit.Usage, "--context-entries %q: %v", e, err)
-		}
-		o.shorthand = append(o.shorthand, ce)
+	sh, err := policyfile.ParseEntries(o.ContextEntries)
+	if err != nil {
+		return err
 	}
+	o.shorthand = sh
 	return nil
 }
 

@@ -11,15 +11,16 @@ import (
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
 	"github.com/cloud-credentials-insights/cci/internal/policy"
+	"github.com/cloud-credentials-insights/cci/internal/policyfile"
 )
 
 // Response is AWS's SimulatePolicyResponse, with cci's additions:
 // Warnings (policy content read literally), and on each result DecidedBy
 // and DecisionReason.
 type Response struct {
-	EvaluationResults []EvaluationResult `json:"EvaluationResults"`
-	IsTruncated       bool               `json:"IsTruncated"`
-	Warnings          []fileWarning      `json:"Warnings,omitempty"`
+	EvaluationResults []EvaluationResult   `json:"EvaluationResults"`
+	IsTruncated       bool                 `json:"IsTruncated"`
+	Warnings          []policyfile.Warning `json:"Warnings,omitempty"`
 }
 
 // EvaluationResult is one action on one resource.
@@ -100,32 +101,19 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func (w fileWarning) String() string {
-	var b strings.Builder
-	b.WriteString(w.File)
-	if w.Line > 0 {
-		fmt.Fprintf(&b, ": line %d", w.Line)
-	}
-	if w.Path != "" {
-		b.WriteString(": " + w.Path)
-	}
-	b.WriteString(": " + w.Message)
-	return b.String()
-}
-
 // Simulate reads the inputs and evaluates every action on every resource.
 // opts must have been validated.
 func Simulate(ctx context.Context, opts *Options) (*Response, error) {
-	var l loader
-	set, err := l.loadSet(opts)
+	var l policyfile.Loader
+	set, err := loadSet(&l, opts)
 	if err != nil {
 		return nil, err
 	}
-	cctx, err := loadContext(opts)
+	cctx, err := policyfile.LoadContext(opts.ContextEntries, opts.shorthand)
 	if err != nil {
 		return nil, err
 	}
-	resp := &Response{EvaluationResults: make([]EvaluationResult, 0, len(opts.Actions)*len(opts.Resources)), Warnings: l.warnings}
+	resp := &Response{EvaluationResults: make([]EvaluationResult, 0, len(opts.Actions)*len(opts.Resources)), Warnings: l.Warnings}
 	for i, action := range opts.Actions {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -201,4 +189,51 @@ func decidedBy(r *EvaluationResult) string {
 		where = fmt.Sprintf("Statement[%d]", m.index)
 	}
 	return fmt.Sprintf("%s (%s) %s", m.SourcePolicyID, m.SourcePolicyType, where)
+}
+
+// loadSet reads every policy the options name.
+func loadSet(l *policyfile.Loader, opts *Options) (*policy.PolicySet, error) {
+	set := &policy.PolicySet{}
+	for _, f := range opts.PolicyFiles {
+		p, err := l.Load(f, policy.TypeIdentity)
+		if err != nil {
+			return nil, err
+		}
+		set.Identity = append(set.Identity, p)
+	}
+	for _, f := range opts.BoundaryFiles {
+		p, err := l.Load(f, policy.TypeBoundary)
+		if err != nil {
+			return nil, err
+		}
+		set.Boundaries = append(set.Boundaries, p)
+	}
+	for _, f := range opts.SCPLevels {
+		lvl, err := l.LoadLevel(f)
+		if err != nil {
+			return nil, err
+		}
+		set.SCPLevels = append(set.SCPLevels, lvl)
+	}
+	one := func(f string, typ policy.PolicyType, into *[]*policy.Policy) error {
+		if f == "" {
+			return nil
+		}
+		p, err := l.Load(f, typ)
+		if err != nil {
+			return err
+		}
+		*into = append(*into, p)
+		return nil
+	}
+	if err := one(opts.ResourcePolicy, policy.TypeResource, &set.Resource); err != nil {
+		return nil, err
+	}
+	if err := one(opts.SessionPolicy, policy.TypeSession, &set.Session); err != nil {
+		return nil, err
+	}
+	if err := one(opts.EndpointPolicy, policy.TypeEndpoint, &set.Endpoint); err != nil {
+		return nil, err
+	}
+	return set, nil
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
+	"github.com/cloud-credentials-insights/cci/internal/policyfile"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -104,84 +105,6 @@ func TestBadPolicyLine(t *testing.T) {
 	}
 }
 
-func TestShorthand(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    contextEntry
-		wantErr string
-	}{
-		{in: "ContextKeyName=kms:GrantIsForAWSResource,ContextKeyValues=true,ContextKeyType=boolean",
-			want: contextEntry{Name: "kms:GrantIsForAWSResource", Values: []string{"true"}, Type: "boolean"}},
-		{in: "ContextKeyName=aws:TagKeys,ContextKeyValues=a,b,c,ContextKeyType=stringList",
-			want: contextEntry{Name: "aws:TagKeys", Values: []string{"a", "b", "c"}, Type: "stringList"}},
-		{in: "ContextKeyName=aws:TagKeys,ContextKeyValues=[a,b],ContextKeyType=stringList",
-			want: contextEntry{Name: "aws:TagKeys", Values: []string{"a", "b"}, Type: "stringList"}},
-		{in: `ContextKeyName=k,ContextKeyValues="x,y",ContextKeyType=string`,
-			want: contextEntry{Name: "k", Values: []string{"x,y"}, Type: "string"}},
-		{in: "ContextKeyType=binary,ContextKeyName=b,ContextKeyValues=QQ==",
-			want: contextEntry{Name: "b", Values: []string{"QQ=="}, Type: "binary"}},
-		{in: "ContextKeyName=k,ContextKeyValues=",
-			want: contextEntry{Name: "k"}},
-		{in: "ContextKeyName=k", wantErr: "no ContextKeyValues"},
-		{in: "ContextKeyValues=v", wantErr: "no ContextKeyName"},
-		{in: "ContextKeyName=k,extra,ContextKeyValues=v", wantErr: "unexpected"},
-		{in: `ContextKeyName=k,ContextKeyValues="v`, wantErr: "unterminated quote"},
-		{in: "ContextKeyName=k,ContextKeyName=j,ContextKeyValues=v", wantErr: "given twice"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := parseShorthand(tt.in)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
-				t.Fatalf("%+v, want %+v", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestContextTypes(t *testing.T) {
-	tests := []struct {
-		e  contextEntry
-		ok bool
-	}{
-		{contextEntry{Name: "k", Values: []string{"1.5"}, Type: "numeric"}, true},
-		{contextEntry{Name: "k", Values: []string{"x"}, Type: "numeric"}, false},
-		{contextEntry{Name: "k", Values: []string{"1", "2"}, Type: "numeric"}, false},
-		{contextEntry{Name: "k", Values: []string{"1", "2"}, Type: "numericList"}, true},
-		{contextEntry{Name: "k", Values: []string{"TRUE"}, Type: "boolean"}, true},
-		{contextEntry{Name: "k", Values: []string{"yes"}, Type: "boolean"}, false},
-		{contextEntry{Name: "k", Values: []string{"true", "false"}, Type: "booleanList"}, true},
-		{contextEntry{Name: "k", Values: []string{"10.0.0.1"}, Type: "ip"}, true},
-		{contextEntry{Name: "k", Values: []string{"2001:db8::1", "10.0.0.0/8"}, Type: "ipList"}, true},
-		{contextEntry{Name: "k", Values: []string{"10.0.0.300"}, Type: "ip"}, false},
-		{contextEntry{Name: "k", Values: []string{"QQ=="}, Type: "binary"}, true},
-		{contextEntry{Name: "k", Values: []string{"%%"}, Type: "binaryList"}, false},
-		{contextEntry{Name: "k", Values: []string{"2024-01-01T00:00:00Z"}, Type: "date"}, true},
-		{contextEntry{Name: "k", Values: []string{"1700000000", "2024-01-01"}, Type: "dateList"}, true},
-		{contextEntry{Name: "k", Values: []string{"soon"}, Type: "date"}, false},
-		{contextEntry{Name: "k", Values: []string{"a", "b"}, Type: "string"}, false},
-		{contextEntry{Name: "k", Values: []string{"a", "b"}, Type: "stringList"}, true},
-		{contextEntry{Name: "k", Values: []string{"a", "b"}}, true},
-		{contextEntry{Name: "k", Values: []string{"a"}, Type: "text"}, false},
-		{contextEntry{Values: []string{"a"}, Type: "string"}, false},
-	}
-	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.e), func(t *testing.T) {
-			if err := tt.e.check(); (err == nil) != tt.ok {
-				t.Fatalf("check: %v, want ok=%v", err, tt.ok)
-			}
-		})
-	}
-}
-
 func TestContextJSON(t *testing.T) {
 	dir := t.TempDir()
 	p := write(t, dir, "ctx.json", `[{"ContextKeyName":"aws:SourceIp","ContextKeyValues":["10.0.0.1"],"ContextKeyType":"ip"},
@@ -206,7 +129,7 @@ func TestContextJSON(t *testing.T) {
 			if err := opts.Validate(); err != nil {
 				t.Fatal(err)
 			}
-			got, err := loadContext(&opts)
+			got, err := policyfile.LoadContext(opts.ContextEntries, opts.shorthand)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || exit.Code(err) != exit.Usage {
 					t.Fatalf("error %v, want %q (code 2)", err, tt.wantErr)

@@ -1,4 +1,4 @@
-package simulate
+package policyfile
 
 import (
 	"encoding/base64"
@@ -14,8 +14,9 @@ import (
 	"github.com/cloud-credentials-insights/cci/internal/exit"
 )
 
-// contextEntry is one AWS CLI ContextEntry.
-type contextEntry struct {
+// ContextEntry is one AWS CLI ContextEntry (--context-entries of aws iam
+// simulate-custom-policy).
+type ContextEntry struct {
 	Name   string   `json:"ContextKeyName"`
 	Values []string `json:"ContextKeyValues"`
 	Type   string   `json:"ContextKeyType"`
@@ -48,9 +49,9 @@ var contextTypes = map[string]func(string) bool{
 	},
 }
 
-// check validates an entry against its type. An entry without a type is a
+// Check validates an entry against its type. An entry without a type is a
 // string (stringList with several values).
-func (e *contextEntry) check() error {
+func (e *ContextEntry) Check() error {
 	if e.Name == "" {
 		return errors.New("no ContextKeyName")
 	}
@@ -77,19 +78,21 @@ func (e *contextEntry) check() error {
 	return nil
 }
 
-func isJSONEntry(s string) bool {
+// IsJSONEntry reports whether a --context-entries value is JSON (a list or
+// one entry) or file://FILE rather than the shorthand.
+func IsJSONEntry(s string) bool {
 	s = strings.TrimSpace(s)
 	return strings.HasPrefix(s, "file://") || strings.HasPrefix(s, "[") || strings.HasPrefix(s, "{")
 }
 
 var shorthandKeys = []string{"ContextKeyName", "ContextKeyValues", "ContextKeyType"}
 
-// parseShorthand reads the AWS CLI shorthand of one entry:
+// ParseShorthand reads the AWS CLI shorthand of one entry:
 // ContextKeyName=k,ContextKeyValues=v1,v2,ContextKeyType=stringList.
 // A value may be quoted ("a,b" or 'a,b') to hold a comma, and the list may
 // be bracketed ([v1,v2]).
-func parseShorthand(s string) (contextEntry, error) {
-	var e contextEntry
+func ParseShorthand(s string) (ContextEntry, error) {
+	var e ContextEntry
 	toks, err := splitShorthand(s)
 	if err != nil {
 		return e, err
@@ -185,13 +188,35 @@ func unquote(s string) string {
 	return s
 }
 
-// loadContext gathers every entry: the shorthand ones Validate parsed and
-// the JSON ones (inline or file://), in the order given. A key given twice
-// is an error.
-func loadContext(opts *Options) (map[string][]string, error) {
-	entries := append([]contextEntry{}, opts.shorthand...)
-	for _, raw := range opts.ContextEntries {
-		if !isJSONEntry(raw) {
+// ParseEntries parses the shorthand values of --context-entries (the JSON
+// ones and file:// are read by Load), so that a command can refuse a bad
+// one before any I/O. Errors are usage errors.
+func ParseEntries(values []string) ([]ContextEntry, error) {
+	var out []ContextEntry
+	for _, e := range values {
+		if IsJSONEntry(e) {
+			continue
+		}
+		ce, err := ParseShorthand(e)
+		if err != nil {
+			return nil, exit.Errorf(exit.Usage, "--context-entries %q: %v", e, err)
+		}
+		if err := ce.Check(); err != nil {
+			return nil, exit.Errorf(exit.Usage, "--context-entries %q: %v", e, err)
+		}
+		out = append(out, ce)
+	}
+	return out, nil
+}
+
+// LoadContext gathers every entry: the shorthand ones ParseEntries parsed
+// and the JSON ones of values (inline or file://), in the order given, as
+// a request context (key -> values). A key given twice is an error; errors
+// are usage errors.
+func LoadContext(values []string, shorthand []ContextEntry) (map[string][]string, error) {
+	entries := append([]ContextEntry{}, shorthand...)
+	for _, raw := range values {
+		if !IsJSONEntry(raw) {
 			continue
 		}
 		src := "--context-entries"
@@ -203,19 +228,19 @@ func loadContext(opts *Options) (map[string][]string, error) {
 			}
 			data, src = b, name
 		}
-		var list []contextEntry
+		var list []ContextEntry
 		trimmed := strings.TrimSpace(string(data))
 		if strings.HasPrefix(trimmed, "{") {
-			var one contextEntry
+			var one ContextEntry
 			if err := strictJSON([]byte(trimmed), &one); err != nil {
 				return nil, exit.Errorf(exit.Usage, "reading context entries %s: %v", src, err)
 			}
-			list = []contextEntry{one}
+			list = []ContextEntry{one}
 		} else if err := strictJSON(data, &list); err != nil {
 			return nil, exit.Errorf(exit.Usage, "reading context entries %s: %v (want a JSON list of {ContextKeyName, ContextKeyValues, ContextKeyType})", src, err)
 		}
 		for i := range list {
-			if err := list[i].check(); err != nil {
+			if err := list[i].Check(); err != nil {
 				return nil, exit.Errorf(exit.Usage, "reading context entries %s: entry %d: %v", src, i, err)
 			}
 		}

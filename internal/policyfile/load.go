@@ -1,4 +1,4 @@
-package simulate
+package policyfile
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,27 +15,27 @@ import (
 	"github.com/cloud-credentials-insights/cci/internal/policy"
 )
 
-// fileWarning is a policy warning with the file it came from.
-type fileWarning struct {
+// Warning is a policy warning with the file it came from.
+type Warning struct {
 	File    string `json:"File"`
 	Path    string `json:"Path"`
 	Line    int    `json:"Line"`
 	Message string `json:"Message"`
 }
 
-// loader reads policy files and collects their warnings.
-type loader struct {
-	warnings []fileWarning
+// Loader reads policy files and collects their warnings.
+type Loader struct {
+	Warnings []Warning
 }
 
-// load reads one policy FILE of the given type.
-func (l *loader) load(name string, typ policy.PolicyType) (*policy.Policy, error) {
+// Load reads one policy FILE of the given type.
+func (l *Loader) Load(name string, typ policy.PolicyType) (*policy.Policy, error) {
 	path := strings.TrimPrefix(name, "file://")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, exit.Errorf(exit.Usage, "reading policy: %w", err)
 	}
-	doc, id, lineOffset, where, err := unwrapDocument(data)
+	doc, id, lineOffset, where, err := UnwrapDocument(data)
 	if err != nil {
 		return nil, exit.Errorf(exit.Usage, "reading policy %s: %v", path, err)
 	}
@@ -55,12 +54,12 @@ func (l *loader) load(name string, typ policy.PolicyType) (*policy.Policy, error
 		if w.Line > 0 {
 			w.Line += lineOffset
 		}
-		l.warnings = append(l.warnings, fileWarning{File: path + where, Path: w.Path, Line: w.Line, Message: w.Msg})
+		l.Warnings = append(l.Warnings, Warning{File: path + where, Path: w.Path, Line: w.Line, Message: w.Msg})
 	}
 	return p, nil
 }
 
-// unwrapDocument finds the policy document in the outputs of the AWS CLI
+// UnwrapDocument finds the policy document in the outputs of the AWS CLI
 // that carry one: get-policy-version ({"PolicyVersion":{"Document":...}},
 // the Document an object or a URL-encoded string), organizations
 // describe-policy ({"Policy":{"PolicySummary":{"Name"},"Content":"<json>"}})
@@ -68,7 +67,7 @@ func (l *loader) load(name string, typ policy.PolicyType) (*policy.Policy, error
 // Anything else is taken as the document itself. It returns the document,
 // the policy's name when the wrapper has one, the line offset of an
 // embedded object and a note for messages about an embedded string.
-func unwrapDocument(data []byte) (doc []byte, name string, lineOffset int, where string, err error) {
+func UnwrapDocument(data []byte) (doc []byte, name string, lineOffset int, where string, err error) {
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) != nil {
 		return data, "", 0, "", nil
@@ -80,7 +79,7 @@ func unwrapDocument(data []byte) (doc []byte, name string, lineOffset int, where
 			if err := json.Unmarshal(raw, &s); err != nil {
 				return nil, 0, "", fmt.Errorf("%s: %v", field, err)
 			}
-			return decodeDocumentString(s), 0, " (in " + field + ")", nil
+			return policy.DecodeDocumentString(s), 0, " (in " + field + ")", nil
 		}
 		off := bytes.Index(data, raw)
 		if off < 0 {
@@ -122,32 +121,17 @@ func unwrapDocument(data []byte) (doc []byte, name string, lineOffset int, where
 	return data, "", 0, "", nil
 }
 
-// decodeDocumentString undoes the URL encoding IAM's API applies to
-// documents; a string that already is JSON is kept.
-func decodeDocumentString(s string) []byte {
-	if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") {
-		return []byte(s)
-	}
-	if d, err := url.PathUnescape(s); err == nil && json.Valid([]byte(d)) {
-		return []byte(d)
-	}
-	if d, err := url.QueryUnescape(s); err == nil {
-		return []byte(d)
-	}
-	return []byte(s)
-}
-
-// loadLevel reads one --scp level: a file, or every *.json file directly
+// LoadLevel reads one --scp level: a file, or every *.json file directly
 // inside a directory (sorted by name). An empty directory is a level with
 // no policy.
-func (l *loader) loadLevel(name string) ([]*policy.Policy, error) {
+func (l *Loader) LoadLevel(name string) ([]*policy.Policy, error) {
 	path := strings.TrimPrefix(name, "file://")
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, exit.Errorf(exit.Usage, "reading --scp level: %w", err)
 	}
 	if !st.IsDir() {
-		p, err := l.load(path, policy.TypeSCP)
+		p, err := l.Load(path, policy.TypeSCP)
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +150,7 @@ func (l *loader) loadLevel(name string) ([]*policy.Policy, error) {
 	sort.Strings(names)
 	out := []*policy.Policy{}
 	for _, n := range names {
-		p, err := l.load(filepath.Join(path, n), policy.TypeSCP)
+		p, err := l.Load(filepath.Join(path, n), policy.TypeSCP)
 		if err != nil {
 			return nil, err
 		}
@@ -175,49 +159,16 @@ func (l *loader) loadLevel(name string) ([]*policy.Policy, error) {
 	return out, nil
 }
 
-// loadSet reads every policy the options name.
-func (l *loader) loadSet(opts *Options) (*policy.PolicySet, error) {
-	set := &policy.PolicySet{}
-	for _, f := range opts.PolicyFiles {
-		p, err := l.load(f, policy.TypeIdentity)
-		if err != nil {
-			return nil, err
-		}
-		set.Identity = append(set.Identity, p)
+// String is "FILE: line N: PATH: message".
+func (w Warning) String() string {
+	var b strings.Builder
+	b.WriteString(w.File)
+	if w.Line > 0 {
+		fmt.Fprintf(&b, ": line %d", w.Line)
 	}
-	for _, f := range opts.BoundaryFiles {
-		p, err := l.load(f, policy.TypeBoundary)
-		if err != nil {
-			return nil, err
-		}
-		set.Boundaries = append(set.Boundaries, p)
+	if w.Path != "" {
+		b.WriteString(": " + w.Path)
 	}
-	for _, f := range opts.SCPLevels {
-		lvl, err := l.loadLevel(f)
-		if err != nil {
-			return nil, err
-		}
-		set.SCPLevels = append(set.SCPLevels, lvl)
-	}
-	one := func(f string, typ policy.PolicyType, into *[]*policy.Policy) error {
-		if f == "" {
-			return nil
-		}
-		p, err := l.load(f, typ)
-		if err != nil {
-			return err
-		}
-		*into = append(*into, p)
-		return nil
-	}
-	if err := one(opts.ResourcePolicy, policy.TypeResource, &set.Resource); err != nil {
-		return nil, err
-	}
-	if err := one(opts.SessionPolicy, policy.TypeSession, &set.Session); err != nil {
-		return nil, err
-	}
-	if err := one(opts.EndpointPolicy, policy.TypeEndpoint, &set.Endpoint); err != nil {
-		return nil, err
-	}
-	return set, nil
+	b.WriteString(": " + w.Message)
+	return b.String()
 }
