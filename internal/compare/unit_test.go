@@ -42,7 +42,7 @@ func TestValidate(t *testing.T) {
 			}
 		}},
 		{name: "fail-on all", mod: func(o *Options) { o.FailOn = []string{"all"} }, check: func(t *testing.T, o Options) {
-			if len(o.FailOn) != 4 {
+			if len(o.FailOn) != 6 {
 				t.Error(o.FailOn)
 			}
 		}},
