@@ -168,6 +168,7 @@ func parseBaselineJSON(path string, data []byte) ([]*baselineEntry, error) {
 	users := top
 	var unknown, unmatched []string
 	if raw, ok := top["users"]; ok {
+		users = nil
 		if err := json.Unmarshal(raw, &users); err != nil {
 			return nil, fmt.Errorf("%s: users: %w", path, err)
 		}

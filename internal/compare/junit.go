@@ -26,15 +26,19 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	ID         int             `xml:"id,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Properties []junitProperty `xml:"properties>property,omitempty"`
-	Cases      []junitCase     `xml:"testcase"`
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Errors     int              `xml:"errors,attr"`
+	ID         int              `xml:"id,attr"`
+	Skipped    int              `xml:"skipped,attr"`
+	Time       string           `xml:"time,attr"`
+	Properties *junitProperties `xml:"properties"`
+	Cases      []junitCase      `xml:"testcase"`
+}
+
+type junitProperties struct {
+	Property []junitProperty `xml:"property"`
 }
 
 type junitProperty struct {
@@ -98,9 +102,10 @@ func junitReport(opts Options, rep *Report, fs []*finding) *junitSuites {
 	for _, name := range sortedKeys(rep.Users.ByName) {
 		u := rep.Users.ByName[name]
 		s := junitSuite{Name: name}
+		s.Properties = &junitProperties{}
 		for _, p := range [][2]string{{"target", u.Target}, {"credRequestRef", u.CredRequestRef}, {"credRequest", u.CredRequest}, {"matchedBy", u.MatchedBy}} {
 			if p[1] != "" {
-				s.Properties = append(s.Properties, junitProperty{Name: p[0], Value: p[1]})
+				s.Properties.Property = append(s.Properties.Property, junitProperty{Name: p[0], Value: p[1]})
 			}
 		}
 		classes := []string{FindingMissing, FindingDenied, FindingExtra}
