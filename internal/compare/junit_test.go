@@ -120,7 +120,7 @@ func TestJUnit(t *testing.T) {
 	want := map[string]string{
 		"ci-op-abc-x7k2p-openshift-machine-api-aws-8fjq4 / missing ec2:DescribeInstanceTypeOfferings": "missing",
 		"ci-op-abc-x7k2p-openshift-machine-api-aws-8fjq4 / denied ec2:DescribeInstanceTypeOfferings":  "denied",
-		"requests without identity / 0000_30_cluster-api_01_credentials-request.yaml":                  "unmatched",
+		"requests without identity / 0000_30_cluster-api_01_credentials-request.yaml":                 "unmatched",
 	}
 	if len(failed) != len(want) {
 		t.Errorf("failures %v, want %v", failed, want)
