@@ -335,7 +335,7 @@ func (c *compilation) hintMismatches(names []string) {
 		}
 		warnf(c.stderr, "warning", "no identity matched%s: nothing was compared; identities seen: %s",
 			of, closest(names, clusterLabel(c.cluster), 3))
-		if c.cluster.Known() {
+		if c.cluster.Known() && rep.Inputs.RequestsLoaded > 0 {
 			warnf(c.stderr, "hint", "check --cluster-name / --infra-id")
 		}
 	}
@@ -474,10 +474,10 @@ func emptyReason(rep *Report) string {
 	switch {
 	case rep.Summary.Identities == 0:
 		return "no identities in the events"
-	case rep.Summary.Matched == 0:
-		return "no identity matched"
+	case rep.Inputs.RequestsLoaded == 0:
+		return "no AWS CredentialsRequest loaded"
 	}
-	return "no AWS CredentialsRequest loaded"
+	return "no identity matched"
 }
 
 func warnf(w io.Writer, level, format string, args ...any) {
