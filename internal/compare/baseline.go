@@ -187,11 +187,17 @@ func parseBaselineJSON(path string, data []byte) ([]*baselineEntry, error) {
 		if u.CredRequestRef != "" {
 			subjects = []string{u.CredRequestRef}
 		}
+		if subjects[0] == "" {
+			continue
+		}
 		if u.Diff != nil {
 			u.Missing, u.Extra = u.Diff.Missing, u.Diff.Extra
 		}
 		add := func(kind string, actions []string) {
 			for _, a := range dedupe(actions) {
+				if a == "" {
+					continue
+				}
 				out = append(out, &baselineEntry{Subjects: subjects, Action: a, Kinds: []string{kind}, Source: path})
 			}
 		}
@@ -204,9 +210,15 @@ func parseBaselineJSON(path string, data []byte) ([]*baselineEntry, error) {
 		add(FindingDenied, denied)
 	}
 	for _, name := range unknown {
+		if name == "" {
+			continue
+		}
 		out = append(out, &baselineEntry{Subjects: []string{name}, Action: "*", Kinds: []string{FindingUnknown}, Source: path})
 	}
 	for _, ref := range unmatched {
+		if ref == "" {
+			continue
+		}
 		out = append(out, &baselineEntry{Subjects: []string{ref}, Action: "*", Kinds: []string{FindingUnmatched}, Source: path})
 	}
 	return out, nil

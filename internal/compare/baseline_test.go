@@ -203,3 +203,25 @@ func TestBaselineBadFile(t *testing.T) {
 		t.Error("outputs written despite a broken baseline")
 	}
 }
+
+// FuzzParseBaselineJSON checks that the JSON baselines never panic and
+// that their entries name a subject and an action.
+func FuzzParseBaselineJSON(f *testing.F) {
+	f.Add(`{"a": {"credRequestRef": "00.yaml", "missing": ["x:Y"], "extra": []}}`)
+	f.Add(`{"users": {"a": {"diff": {"missing": ["x:Y"]}, "denied": [{"action": "x:Z"}]}, "unknown": ["u"]}, "requestsWithoutIdentity": ["r"]}`)
+	f.Add(`{"users": null}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		entries, err := parseBaselineJSON("f", []byte(in))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f:") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, e := range entries {
+			if len(e.Subjects) != 1 || e.Action == "" || len(e.Kinds) != 1 || e.Source != "f" {
+				t.Fatalf("bad entry %+v", e)
+			}
+		}
+	})
+}

@@ -46,6 +46,12 @@ func TestValidate(t *testing.T) {
 				t.Error(o.FailOn)
 			}
 		}},
+		{name: "fail-on empty, unmatched", mod: func(o *Options) { o.FailOn = []string{"unmatched", "EMPTY"} }, check: func(t *testing.T, o Options) {
+			if !reflect.DeepEqual(o.FailOn, []string{"empty", "unmatched"}) {
+				t.Error(o.FailOn)
+			}
+		}},
+		{name: "junit over the baseline", mod: func(o *Options) { o.Baseline, o.JUnit = "b.txt", "b.txt" }, wantErr: "--junit b.txt: it is an input too"},
 		{name: "bad fail-on", mod: func(o *Options) { o.FailOn = []string{"missing,typo"} }, wantErr: `"typo"`},
 		{name: "filters", mod: func(o *Options) {
 			o.Filters = map[string][]string{"cluster-name": {"lab-trail"}, "principal-prefix": {"x"}}
