@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -20,7 +21,7 @@ func compareCommand() *command {
 				"into --output and a report to stdout (docs/compare.md). Without --cluster-name or --infra-id " +
 				"the cluster is inferred from the identities' names.",
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "events-path", TakesFile: true, Usage: "the events.json `FILE` cci extract wrote; summary.json beside it is read too", EnvVars: env("EVENTS_PATH")},
+				&cli.StringFlag{Name: "events-path", TakesFile: true, Usage: "the events.json `PATH` cci extract wrote, or its output directory; summary.json beside it is read too", EnvVars: env("EVENTS_PATH")},
 				&cli.StringFlag{Name: "credentials-requests-path", TakesFile: true, Usage: "`DIR` of CredentialsRequest manifests (oc adm release extract --credentials-requests --cloud=aws), or one file", EnvVars: env("CREDENTIALS_REQUESTS_PATH")},
 				&cli.StringFlag{Name: "output", TakesFile: true, Aliases: []string{"o"}, Usage: "output `DIR`, created if missing; without it no files are written", EnvVars: env("OUTPUT")},
 				&cli.StringFlag{Name: "installer-user-name", Usage: "IAM user `NAME` the installer ran as", EnvVars: env("INSTALLER_USER_NAME")},
@@ -30,7 +31,11 @@ func compareCommand() *command {
 				&cli.StringFlag{Name: "infra-id", Usage: "infra `ID`: the cluster name cut to 21 characters, - and 5 random characters", EnvVars: env("INFRA_ID")},
 				&cli.StringFlag{Name: "filters", Usage: "legacy `FILTERS`: cluster-name=X (other keys are accepted and ignored)", EnvVars: env("FILTERS")},
 				&cli.StringFlag{Name: "format", Value: compare.FormatTable, Usage: "`FORMAT` of the report on stdout: table, markdown or json", EnvVars: env("FORMAT")},
-				&cli.StringSliceFlag{Name: "fail-on", Usage: "exit 3 when a finding of this comma-separated `LIST` exists: missing, denied, extra, unknown, or all", EnvVars: env("FAIL_ON")},
+				&cli.StringSliceFlag{Name: "fail-on", Usage: "exit 3 when a finding of this comma-separated `LIST` exists: missing, denied, extra, " +
+					"unknown, empty (nothing compared), unmatched (a request no identity used), or all", EnvVars: env("FAIL_ON")},
+				&cli.StringFlag{Name: "baseline", TakesFile: true, Usage: "accepted findings: a previous compiled_users.diff.json or an ignore `FILE` " +
+					"(IDENTITY-OR-REQUEST ACTION [exp:YYYY-MM-DD] per line); they are reported as baselined, not failed on", EnvVars: env("BASELINE")},
+				&cli.StringFlag{Name: "junit", TakesFile: true, Usage: "also write a JUnit XML report to `FILE` (junit_cci.xml for a CI artifact viewer)", EnvVars: env("JUNIT")},
 			},
 			Action: func(c *cli.Context) error {
 				opts, err := compareOptions(c)
@@ -41,7 +46,7 @@ func compareCommand() *command {
 			},
 		},
 		Required: []string{"events-path", "credentials-requests-path"},
-		Inputs:   []string{"events-path", "credentials-requests-path", "installer-requests-file", "instance-role-policies"},
+		Inputs:   []string{"events-path", "credentials-requests-path", "installer-requests-file", "instance-role-policies", "baseline"},
 		Exits:    []int{exit.Findings, exit.Partial},
 		Examples: []example{
 			{"diff one cluster's identities, writing the JSON reports into out",
@@ -50,6 +55,9 @@ func compareCommand() *command {
 			{"a Markdown report for a CI summary page; exit 3 on missing or denied permissions",
 				"cci compare --events-path out/events.json --credentials-requests-path ./credreqs \\\n" +
 					"--infra-id mycluster-x7k2p --format markdown --fail-on missing,denied"},
+			{"a CI gate: fail on anything new or on an empty run, accept known findings, write JUnit",
+				"cci compare --events-path out --credentials-requests-path ./credreqs --cluster-name mycluster \\\n" +
+					"--fail-on all --baseline cci-baseline.txt --junit out/junit_cci.xml"},
 		},
 	}
 }
@@ -59,6 +67,7 @@ func compareOptions(c *cli.Context) (compare.Options, error) {
 	if err != nil {
 		return compare.Options{}, err
 	}
+	bi, _ := debug.ReadBuildInfo()
 	o := compare.Options{
 		EventsPath:              c.String("events-path"),
 		CredentialsRequestsPath: c.String("credentials-requests-path"),
@@ -71,6 +80,9 @@ func compareOptions(c *cli.Context) (compare.Options, error) {
 		Filters:                 filters,
 		Format:                  c.String("format"),
 		FailOn:                  list(c, "fail-on"),
+		Baseline:                c.String("baseline"),
+		JUnit:                   c.String("junit"),
+		Version:                 buildVersion(version, bi),
 	}
 	name, flag := o.ClusterName, "--cluster-name"
 	if vs := filters["cluster-name"]; name == "" && len(vs) > 0 {

@@ -43,6 +43,8 @@ var goldenCases = []goldenCase{
 		ClusterName: "brk", CredentialsRequestsPath: "testdata/broken/credreqs",
 		InstallerUserName: "brk-installer", InstallerRequestsFile: "testdata/broken/installer-policy.json",
 	}, requests: true, exit: exit.Partial},
+	// Nothing to compare: no empty table or sections, a warning.
+	{name: "empty", opts: Options{ClusterName: "ci-op-abc"}},
 	{name: "lab-trail", opts: Options{Filters: map[string][]string{"cluster-name": {"lab-trail"}}}},
 }
 

@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -20,15 +19,24 @@ type trailEvents struct {
 	DataEventSources map[string]bool
 	// SummaryFound is set when summary.json was read.
 	SummaryFound bool
+	// File is the events.json read.
+	File string
+	// Summary is summary.json, when found.
+	Summary *events.Summary
 }
 
 // loadEvents reads events.json and, when present, summary.json beside it.
+// path is the file or the extract output directory holding it.
 func loadEvents(path string) (*trailEvents, error) {
-	ids, err := events.ReadIdentities(path)
+	file, dir, err := events.EventsPath(path)
 	if err != nil {
 		return nil, err
 	}
-	ev := &trailEvents{Identities: map[string]*events.Identity{}, DataEventSources: map[string]bool{}}
+	ids, err := events.ReadIdentities(file)
+	if err != nil {
+		return nil, err
+	}
+	ev := &trailEvents{File: file, Identities: map[string]*events.Identity{}, DataEventSources: map[string]bool{}}
 	for key, id := range ids {
 		if id == nil {
 			continue
@@ -51,12 +59,13 @@ func loadEvents(path string) (*trailEvents, error) {
 	}
 	sort.Strings(ev.Legacy)
 
-	sum, found, err := events.ReadSummary(filepath.Dir(path))
+	sum, found, err := events.ReadSummary(dir)
 	if err != nil {
 		return nil, err
 	}
 	if found {
 		ev.SummaryFound = true
+		ev.Summary = sum
 		for _, src := range sum.DataEventSources {
 			ev.DataEventSources[strings.ToLower(src)] = true
 		}

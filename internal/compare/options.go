@@ -20,9 +20,15 @@ const (
 	FailDenied  = "denied"
 	FailExtra   = "extra"
 	FailUnknown = "unknown" // unknown and ambiguous identities
+	// FailEmpty: nothing was compared (no identity in the events, none
+	// matched, or no AWS CredentialsRequest loaded).
+	FailEmpty = "empty"
+	// FailUnmatched: a CredentialsRequest that no observed identity used
+	// (requestsWithoutIdentity).
+	FailUnmatched = "unmatched"
 )
 
-var failKinds = []string{FailMissing, FailDenied, FailExtra, FailUnknown}
+var failKinds = []string{FailMissing, FailDenied, FailExtra, FailUnknown, FailEmpty, FailUnmatched}
 
 // Options are the inputs of Run. The CLI fills them from flags and CCI_*
 // environment variables; Validate checks them before any I/O.
@@ -55,6 +61,14 @@ type Options struct {
 	Format string
 	// FailOn lists findings that make Run return exit.Findings.
 	FailOn []string
+	// Baseline is a previous compiled_users.diff.json (or
+	// compiled_users.json) or an ignore file: the findings it lists are
+	// reported as baselined and kept out of FailOn (see baseline.go).
+	Baseline string
+	// JUnit is the file for a JUnit XML report; empty writes none.
+	JUnit string
+	// Version is cci's version, recorded in compiled_users.json.
+	Version string
 }
 
 // Validate checks and normalises o. Errors are usage errors.
@@ -64,6 +78,9 @@ func (o *Options) Validate() error {
 	}
 	if o.CredentialsRequestsPath == "" {
 		return exit.Errorf(exit.Usage, "--credentials-requests-path is required (a directory of CredentialsRequest manifests)")
+	}
+	if o.JUnit != "" && (o.JUnit == o.Baseline || o.JUnit == o.EventsPath) {
+		return exit.Errorf(exit.Usage, "--junit %s: it is an input too", o.JUnit)
 	}
 	if vs := o.Filters["cluster-name"]; len(vs) > 0 {
 		v := vs[len(vs)-1]

@@ -72,20 +72,52 @@ func clusterLine(rep *Report) string {
 
 func summaryLine(rep *Report) string {
 	s := rep.Summary
-	return fmt.Sprintf("%d identities: %d matched, %d unknown, %d ambiguous; %d missing, %d extra, %d unchecked, %d denied",
-		s.Identities, s.Matched, s.Unknown, s.Ambiguous, s.Missing, s.Extra, s.Unchecked, s.Denied)
+	line := fmt.Sprintf("%d identities: %d matched, %d unknown, %d ambiguous; %d missing, %d extra, %d unchecked, %d denied; "+
+		"%d of %d requests without identity", s.Identities, s.Matched, s.Unknown, s.Ambiguous, s.Missing, s.Extra, s.Unchecked, s.Denied,
+		s.Unmatched, rep.Inputs.RequestsLoaded)
+	if rep.Inputs.Baseline != "" {
+		line += fmt.Sprintf("; %d baselined", s.Baselined)
+	}
+	return line
+}
+
+// noneCompared is printed instead of an empty table.
+const noneCompared = "no identity was compared"
+
+func conditionalLine(u *User) []string { return u.Conditional }
+func alertLines(u *User) []string      { return u.SecurityAlerts }
+
+func caseLines(u *User) []string {
+	var out []string
+	for _, c := range u.CaseMismatch {
+		out = append(out, c.Requested+" (AWS spells it "+c.Canonical+")")
+	}
+	return out
+}
+
+func baselinedLines(rep *Report) []string {
+	var out []string
+	for _, b := range rep.Baselined {
+		what := b.Identity
+		if what == "" {
+			what = b.CredRequestRef
+		}
+		l := what + ": " + b.Kind
+		if b.Action != "" {
+			l += " " + b.Action
+		}
+		l += " (" + b.Source
+		if b.Expires != "" {
+			l += ", until " + b.Expires
+		}
+		out = append(out, l+")")
+	}
+	return out
 }
 
 func writeTable(w io.Writer, rep *Report) {
 	fmt.Fprintf(w, "cluster: %s\n", clusterLine(rep))
-	fmt.Fprintf(w, "%s\n\n", summaryLine(rep))
-	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "IDENTITY\tREQUEST\tMATCHED BY\tREQUIRED\tMISSING\tEXTRA\tUNCHECKED\tDENIED")
-	for _, r := range rows(rep) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", r.name, r.request(), r.matchedBy(),
-			len(r.u.Required), len(r.u.Diff.Missing), len(r.u.Diff.Extra), len(r.u.Diff.UnsupportedCheck), len(r.u.Denied))
-	}
-	tw.Flush()
+	fmt.Fprintf(w, "%s\n", summaryLine(rep))
 	section := func(title string, lines []string) {
 		if len(lines) == 0 {
 			return
@@ -95,11 +127,28 @@ func writeTable(w io.Writer, rep *Report) {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
 	}
+	section("skipped inputs (the result is partial)", problemLines(rep))
+	fmt.Fprintln(w)
+	if len(rep.Users.ByName) == 0 {
+		fmt.Fprintln(w, noneCompared)
+	} else {
+		tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "IDENTITY\tREQUEST\tMATCHED BY\tREQUIRED\tMISSING\tEXTRA\tUNCHECKED\tDENIED")
+		for _, r := range rows(rep) {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", r.name, r.request(), r.matchedBy(),
+				len(r.u.Required), len(r.u.Diff.Missing), len(r.u.Diff.Extra), len(r.u.Diff.UnsupportedCheck), len(r.u.Denied))
+		}
+		tw.Flush()
+	}
 	section("missing", perUser(rep, func(u *User) []string { return u.Diff.Missing }))
 	section("denied", perUser(rep, deniedLines))
 	section("extra", perUser(rep, func(u *User) []string { return u.Diff.Extra }))
 	section("ambiguous", perUser(rep, candidateLines))
-	section("problems", problemLines(rep))
+	section("security alerts", perUser(rep, alertLines))
+	section("conditional (covered only under a condition or for some resources)", perUser(rep, conditionalLine))
+	section("case mismatch", perUser(rep, caseLines))
+	section("requests without identity", rep.RequestsWithoutIdentity)
+	section("baselined", baselinedLines(rep))
 	if len(rep.Users.Unknown) > 0 {
 		fmt.Fprintf(w, "\nunknown (%d): %s\n", len(rep.Users.Unknown), strings.Join(rep.Users.Unknown, ", "))
 	}
@@ -159,20 +208,23 @@ func codes(ss []string) string {
 
 func writeMarkdown(w io.Writer, rep *Report) {
 	fmt.Fprintf(w, "## cci compare\n\n")
-	fmt.Fprintf(w, "Cluster: %s.  \n%s.\n\n", clusterLine(rep), summaryLine(rep))
-	fmt.Fprintln(w, "| Identity | Request | Matched by | Required | Missing | Extra | Unchecked | Denied |")
-	fmt.Fprintln(w, "|---|---|---|--:|--:|--:|--:|--:|")
-	for _, r := range rows(rep) {
-		fmt.Fprintf(w, "| %s | %s | %s | %d | %d | %d | %d | %d |\n", code(r.name), code(r.request()), r.matchedBy(),
-			len(r.u.Required), len(r.u.Diff.Missing), len(r.u.Diff.Extra), len(r.u.Diff.UnsupportedCheck), len(r.u.Denied))
+	if p := problemLines(rep); len(p) > 0 {
+		fmt.Fprintf(w, "> **Partial result**: %d input(s) were skipped, so findings may be wrong.\n\n", len(p))
+		fmt.Fprintf(w, "### Skipped inputs\n\n- %s\n\n", strings.Join(p, "\n- "))
 	}
-	list := func(title string, open bool, f func(*User) []string) {
-		var lines []string
+	fmt.Fprintf(w, "Cluster: %s.  \n%s.\n", clusterLine(rep), summaryLine(rep))
+	if len(rep.Users.ByName) == 0 {
+		fmt.Fprintf(w, "\n%s.\n", strings.ToUpper(noneCompared[:1])+noneCompared[1:])
+	} else {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| Identity | Request | Matched by | Required | Missing | Extra | Unchecked | Denied |")
+		fmt.Fprintln(w, "|---|---|---|--:|--:|--:|--:|--:|")
 		for _, r := range rows(rep) {
-			if items := f(r.u); len(items) > 0 {
-				lines = append(lines, "- "+code(r.name)+": "+strings.Join(items, ", "))
-			}
+			fmt.Fprintf(w, "| %s | %s | %s | %d | %d | %d | %d | %d |\n", code(r.name), code(r.request()), r.matchedBy(),
+				len(r.u.Required), len(r.u.Diff.Missing), len(r.u.Diff.Extra), len(r.u.Diff.UnsupportedCheck), len(r.u.Denied))
 		}
+	}
+	block := func(title string, open bool, lines []string) {
 		if len(lines) == 0 {
 			return
 		}
@@ -182,31 +234,43 @@ func writeMarkdown(w io.Writer, rep *Report) {
 		}
 		fmt.Fprintf(w, "\n<details><summary>%s</summary>\n\n%s\n\n</details>\n", title, strings.Join(lines, "\n"))
 	}
-	list("Missing", true, func(u *User) []string {
+	list := func(title string, open bool, f func(*User) []string) {
+		var lines []string
+		for _, r := range rows(rep) {
+			if items := f(r.u); len(items) > 0 {
+				lines = append(lines, "- "+code(r.name)+": "+strings.Join(items, ", "))
+			}
+		}
+		block(title, open, lines)
+	}
+	coded := func(f func(*User) []string) func(*User) []string {
+		return func(u *User) []string {
+			var out []string
+			for _, s := range f(u) {
+				out = append(out, code(s))
+			}
+			return out
+		}
+	}
+	bullets := func(items []string) []string {
 		var out []string
-		for _, m := range u.Diff.Missing {
-			out = append(out, code(m))
+		for _, s := range items {
+			out = append(out, "- "+code(s))
 		}
 		return out
-	})
-	list("Denied", true, func(u *User) []string {
+	}
+	list("Missing", true, coded(func(u *User) []string { return u.Diff.Missing }))
+	list("Denied", true, coded(deniedLines))
+	list("Ambiguous", true, coded(candidateLines))
+	list("Security alerts", true, coded(alertLines))
+	block(fmt.Sprintf("Requests without identity (%d)", len(rep.RequestsWithoutIdentity)), true, bullets(rep.RequestsWithoutIdentity))
+	block(fmt.Sprintf("Baselined (%d)", len(rep.Baselined)), false, bullets(baselinedLines(rep)))
+	list("Extra", false, coded(func(u *User) []string { return u.Diff.Extra }))
+	list("Conditional", false, coded(conditionalLine))
+	list("Case mismatch", false, func(u *User) []string {
 		var out []string
-		for _, l := range deniedLines(u) {
-			out = append(out, code(l))
-		}
-		return out
-	})
-	list("Ambiguous", true, func(u *User) []string {
-		var out []string
-		for _, l := range candidateLines(u) {
-			out = append(out, code(l))
-		}
-		return out
-	})
-	list("Extra", false, func(u *User) []string {
-		var out []string
-		for _, e := range u.Diff.Extra {
-			out = append(out, code(e))
+		for _, c := range u.CaseMismatch {
+			out = append(out, code(c.Requested)+" (AWS spells it "+code(c.Canonical)+")")
 		}
 		return out
 	})
@@ -219,8 +283,5 @@ func writeMarkdown(w io.Writer, rep *Report) {
 	})
 	if len(rep.Users.Unknown) > 0 {
 		fmt.Fprintf(w, "\n<details><summary>Unknown identities (%d)</summary>\n\n%s\n\n</details>\n", len(rep.Users.Unknown), codes(rep.Users.Unknown))
-	}
-	if p := problemLines(rep); len(p) > 0 {
-		fmt.Fprintf(w, "\n### Skipped inputs\n\n- %s\n", strings.Join(p, "\n- "))
 	}
 }

@@ -6,13 +6,20 @@ import "encoding/json"
 // required, requested, diff, credRequestRef, securityAlerts, msg) keep
 // their meaning; docs/compare.md describes every field.
 type Report struct {
-	Cluster  ClusterInfo `json:"cluster"`
-	Inputs   Inputs      `json:"inputs"`
-	Problems []Problem   `json:"problems"`
-	Summary  Summary     `json:"summary"`
+	// CCIVersion is the version of cci that wrote the report.
+	CCIVersion string      `json:"cciVersion,omitempty"`
+	Cluster    ClusterInfo `json:"cluster"`
+	Inputs     Inputs      `json:"inputs"`
+	Problems   []Problem   `json:"problems"`
+	Summary    Summary     `json:"summary"`
 	// RequestsWithoutIdentity are loaded requests no identity matched.
 	RequestsWithoutIdentity []string `json:"requestsWithoutIdentity"`
-	Users                   Users    `json:"users"`
+	// Baselined are the findings --baseline accepted; they are still in
+	// the users' lists but do not count for --fail-on.
+	Baselined []Baselined `json:"baselined"`
+	Users     Users       `json:"users"`
+
+	requestNames map[string]string // credRequestRef -> metadata.name
 }
 
 // ClusterInfo says whose identities were matched and how that was known.
@@ -37,6 +44,7 @@ type Inputs struct {
 	InstallerPolicy      string   `json:"installerPolicy,omitempty"`
 	InstallerUserName    string   `json:"installerUserName,omitempty"`
 	InstanceRolePolicies string   `json:"instanceRolePolicies"`
+	Baseline             string   `json:"baseline,omitempty"`
 }
 
 // Problem is an input that was skipped.
@@ -56,6 +64,9 @@ type Summary struct {
 	Extra      int `json:"extra"`
 	Unchecked  int `json:"unsupportedCheck"`
 	Denied     int `json:"denied"`
+	// Unmatched counts requestsWithoutIdentity.
+	Unmatched int `json:"unmatched"`
+	Baselined int `json:"baselined"`
 }
 
 // Users is the legacy "users" object: one entry per matched or ambiguous
@@ -126,8 +137,10 @@ type Diff struct {
 	Reasons          map[string]string `json:"unsupportedCheckReasons,omitempty"`
 }
 
-// ShortDiff is one entry of compiled_users.diff.json.
+// ShortDiff is one entry of compiled_users.diff.json. CredRequestRef lets
+// --baseline match the entry in another cluster's run.
 type ShortDiff struct {
+	CredRequestRef   string   `json:"credRequestRef,omitempty"`
 	Missing          []string `json:"missing"`
 	Extra            []string `json:"extra"`
 	UnsupportedCheck []string `json:"unsupportedCheck"`

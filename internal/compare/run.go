@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cloud-credentials-insights/cci/internal/credreq"
 	"github.com/cloud-credentials-insights/cci/internal/exit"
@@ -33,9 +34,23 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
+	var baseline []*baselineEntry
+	if opts.Baseline != "" {
+		var err error
+		if baseline, err = loadBaseline(opts.Baseline); err != nil {
+			return err
+		}
+	}
 	rep, requests, err := Compile(ctx, opts, stderr)
 	if err != nil {
 		return err
+	}
+	fs := findings(rep)
+	if opts.Baseline != "" {
+		rep.Inputs.Baseline = opts.Baseline
+		applyBaseline(rep, fs, baseline, now().UTC(), func(format string, args ...any) {
+			warnf(stderr, "warning", format, args...)
+		})
 	}
 	if opts.Output != "" {
 		if err := writeOutputs(opts.Output, rep, requests); err != nil {
@@ -48,8 +63,16 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 	if err := printReport(stdout, opts.Format, rep); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
-	return verdict(opts, rep, stderr)
+	if opts.JUnit != "" {
+		if err := writeJUnit(opts.JUnit, opts, rep, fs); err != nil {
+			return err
+		}
+	}
+	return verdict(opts, rep, fs, stderr)
 }
+
+// now is the clock of baseline expiry; tests set it.
+var now = time.Now
 
 // Compile builds the report without writing it; warnings go to stderr.
 // It also returns the loaded requests by Ref, for credentials_requests.json.
@@ -59,6 +82,7 @@ func Compile(ctx context.Context, opts Options, stderr io.Writer) (*Report, map[
 		return nil, nil, err
 	}
 	c := &compilation{opts: opts, stderr: stderr, ev: ev, rep: newReport(opts, ev)}
+	c.rep.CCIVersion = opts.Version
 	c.noteEventInputs()
 	if err := c.loadGrants(); err != nil {
 		return nil, nil, err
@@ -72,8 +96,8 @@ func Compile(ctx context.Context, opts Options, stderr io.Writer) (*Report, map[
 		c.compareIdentity(name)
 	}
 	c.listRequestsWithoutIdentity()
-	c.hintMismatches(names)
 	summarise(c.rep, len(names))
+	c.hintMismatches(names)
 	return c.rep, c.manifests, nil
 }
 
@@ -281,7 +305,9 @@ func (c *compilation) ambiguous(name, typ string, obs observed, matches []credre
 
 // listRequestsWithoutIdentity lists the requests no identity matched.
 func (c *compilation) listRequestsWithoutIdentity() {
+	c.rep.requestNames = map[string]string{}
 	for _, r := range c.loaded.Requests {
+		c.rep.requestNames[r.Ref] = r.Name
 		if !c.matchedRefs[r.Ref] {
 			c.rep.RequestsWithoutIdentity = append(c.rep.RequestsWithoutIdentity, r.Ref)
 		}
@@ -295,8 +321,23 @@ func (c *compilation) hintMismatches(names []string) {
 	if c.opts.InstallerUserName != "" && !c.installerSeen {
 		warnf(c.stderr, "warning", "installer user %s made no calls in %s", c.opts.InstallerUserName, c.opts.EventsPath)
 	}
-	if len(rep.Users.ByName) == len(rep.Users.Ambiguous) && len(names) > 0 && c.cluster.Known() {
-		warnf(c.stderr, "hint", "no identity matched cluster %s; check --cluster-name / --infra-id", clusterLabel(c.cluster))
+	switch {
+	case len(names) == 0:
+		why := ""
+		if s := c.ev.Summary; s != nil {
+			why = fmt.Sprintf(" (extract kept %d of %d records; see summary.json)", s.RecordsProcessed, s.Records)
+		}
+		warnf(c.stderr, "warning", "%s holds no identities%s: nothing was compared", c.ev.File, why)
+	case rep.Summary.Matched == 0:
+		of := ""
+		if c.cluster.Known() {
+			of = " cluster " + clusterLabel(c.cluster)
+		}
+		warnf(c.stderr, "warning", "no identity matched%s: nothing was compared; identities seen: %s",
+			of, closest(names, clusterLabel(c.cluster), 3))
+		if c.cluster.Known() && rep.Inputs.RequestsLoaded > 0 {
+			warnf(c.stderr, "hint", "check --cluster-name / --infra-id")
+		}
 	}
 	if c.opts.InstallerUserName == "" {
 		for _, name := range rep.Users.Unknown {
@@ -305,6 +346,24 @@ func (c *compilation) hintMismatches(names []string) {
 			}
 		}
 	}
+}
+
+// closest lists up to n names, those sharing the longest prefix with
+// label first, and how many more there are.
+func closest(names []string, label string, n int) string {
+	ranked := append([]string(nil), names...)
+	common := func(s string) int {
+		i := 0
+		for i < len(s) && i < len(label) && s[i] == label[i] {
+			i++
+		}
+		return i
+	}
+	sort.SliceStable(ranked, func(i, j int) bool { return common(ranked[i]) > common(ranked[j]) })
+	if len(ranked) <= n {
+		return strings.Join(ranked, ", ")
+	}
+	return fmt.Sprintf("%s, ... (%d more)", strings.Join(ranked[:n], ", "), len(ranked)-n)
 }
 
 func createdMatched(creates []string, users map[string]*User) int {
@@ -364,26 +423,33 @@ func summarise(rep *Report, identities int) {
 		s.Unchecked += len(u.Diff.UnsupportedCheck)
 		s.Denied += len(u.Denied)
 	}
+	s.Unmatched = len(rep.RequestsWithoutIdentity)
 	rep.Summary = s
+	rep.Baselined = []Baselined{}
 	rep.Users.Unknown = nonNil(rep.Users.Unknown)
 	rep.Users.Ambiguous = nonNil(rep.Users.Ambiguous)
 }
 
 // verdict maps problems and --fail-on findings to the exit code.
-func verdict(opts Options, rep *Report, stderr io.Writer) error {
+// Baselined findings do not count.
+func verdict(opts Options, rep *Report, fs []*finding, stderr io.Writer) error {
+	count := map[string]int{}
+	for _, f := range fs {
+		if f.Baselined == nil {
+			count[failKind(f.Kind)]++
+		}
+	}
 	var found []string
-	s := rep.Summary
-	if opts.failOn(FailMissing) && s.Missing > 0 {
-		found = append(found, fmt.Sprintf("%d missing", s.Missing))
+	for _, k := range []struct{ kind, label string }{
+		{FailMissing, "missing"}, {FailDenied, "denied"}, {FailExtra, "extra"},
+		{FailUnknown, "unknown/ambiguous"}, {FailUnmatched, "request(s) without identity"},
+	} {
+		if opts.failOn(k.kind) && count[k.kind] > 0 {
+			found = append(found, fmt.Sprintf("%d %s", count[k.kind], k.label))
+		}
 	}
-	if opts.failOn(FailDenied) && s.Denied > 0 {
-		found = append(found, fmt.Sprintf("%d denied", s.Denied))
-	}
-	if opts.failOn(FailExtra) && s.Extra > 0 {
-		found = append(found, fmt.Sprintf("%d extra", s.Extra))
-	}
-	if opts.failOn(FailUnknown) && s.Unknown+s.Ambiguous > 0 {
-		found = append(found, fmt.Sprintf("%d unknown/ambiguous", s.Unknown+s.Ambiguous))
+	if opts.failOn(FailEmpty) && isEmpty(rep) {
+		found = append(found, "empty: "+emptyReason(rep))
 	}
 	if len(rep.Problems) > 0 {
 		if len(found) > 0 {
@@ -395,6 +461,23 @@ func verdict(opts Options, rep *Report, stderr io.Writer) error {
 		return exit.Errorf(exit.Findings, "--fail-on findings: %s", strings.Join(found, ", "))
 	}
 	return nil
+}
+
+// isEmpty tells a run that compared nothing: no identity matched (the
+// events hold none, or none of the cluster), or no AWS CredentialsRequest
+// was loaded.
+func isEmpty(rep *Report) bool {
+	return rep.Summary.Matched == 0 || rep.Inputs.RequestsLoaded == 0
+}
+
+func emptyReason(rep *Report) string {
+	switch {
+	case rep.Summary.Identities == 0:
+		return "no identities in the events"
+	case rep.Inputs.RequestsLoaded == 0:
+		return "no AWS CredentialsRequest loaded"
+	}
+	return "no identity matched"
 }
 
 func warnf(w io.Writer, level, format string, args ...any) {

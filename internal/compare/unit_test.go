@@ -42,10 +42,16 @@ func TestValidate(t *testing.T) {
 			}
 		}},
 		{name: "fail-on all", mod: func(o *Options) { o.FailOn = []string{"all"} }, check: func(t *testing.T, o Options) {
-			if len(o.FailOn) != 4 {
+			if len(o.FailOn) != 6 {
 				t.Error(o.FailOn)
 			}
 		}},
+		{name: "fail-on empty, unmatched", mod: func(o *Options) { o.FailOn = []string{"unmatched", "EMPTY"} }, check: func(t *testing.T, o Options) {
+			if !reflect.DeepEqual(o.FailOn, []string{"empty", "unmatched"}) {
+				t.Error(o.FailOn)
+			}
+		}},
+		{name: "junit over the baseline", mod: func(o *Options) { o.Baseline, o.JUnit = "b.txt", "b.txt" }, wantErr: "--junit b.txt: it is an input too"},
 		{name: "bad fail-on", mod: func(o *Options) { o.FailOn = []string{"missing,typo"} }, wantErr: `"typo"`},
 		{name: "filters", mod: func(o *Options) {
 			o.Filters = map[string][]string{"cluster-name": {"lab-trail"}, "principal-prefix": {"x"}}
@@ -107,6 +113,11 @@ func TestFailOn(t *testing.T) {
 		{"unknown", "mint-short", Options{ClusterName: "ci-op-abc", FailOn: []string{"unknown"}}, exit.Findings},
 		{"no missing in lab-trail", "lab-trail", Options{ClusterName: "lab-trail", FailOn: []string{"missing,denied,unknown"}}, exit.OK},
 		{"ambiguous counts as unknown", "ambiguous", Options{InfraID: "amb-x4k7p", CredentialsRequestsPath: "testdata/ambiguous/credreqs", FailOn: []string{"unknown"}}, exit.Findings},
+		{"unmatched", "mint-short", Options{ClusterName: "ci-op-abc", FailOn: []string{"unmatched"}}, exit.Findings},
+		{"every request used", "mint-short", Options{ClusterName: "ci-op-abc", CredentialsRequestsPath: credreqs + "/00-ingress-credentials-request.yaml", FailOn: []string{"unmatched"}}, exit.OK},
+		{"something compared", "mint-short", Options{ClusterName: "ci-op-abc", FailOn: []string{"empty"}}, exit.OK},
+		{"nothing of the cluster", "mint-short", Options{ClusterName: "nosuch", FailOn: []string{"empty"}}, exit.Findings},
+		{"all includes empty", "mint-short", Options{ClusterName: "nosuch", FailOn: []string{"all"}}, exit.Findings},
 		{"partial wins over findings", "broken", Options{ClusterName: "brk", CredentialsRequestsPath: "testdata/broken/credreqs", FailOn: []string{"unknown"}}, exit.Partial},
 	}
 	for _, tt := range tests {
@@ -264,5 +275,74 @@ func TestDiffDenyAndNotAction(t *testing.T) {
 	}
 	if !reflect.DeepEqual(u.SecurityAlerts, []string{"wildcard action: ec2:*"}) {
 		t.Errorf("alerts %v", u.SecurityAlerts)
+	}
+}
+
+// TestNothingCompared: each way of comparing nothing warns on stderr, and
+// --fail-on empty turns it into exit 3.
+func TestNothingCompared(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	empty := write("empty/events.json", "{}\n")
+	write("empty/summary.json", `{"objects": 2, "records": 40, "recordsProcessed": 0, "dataEventSources": []}`)
+	noReqs := filepath.Join(dir, "noreqs")
+	if err := os.MkdirAll(noReqs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		opts   Options
+		stderr string
+		reason string
+	}{
+		{"empty events.json", Options{EventsPath: empty, CredentialsRequestsPath: credreqs},
+			"cci: warning: " + empty + " holds no identities (extract kept 0 of 40 records; see summary.json): nothing was compared", "no identities in the events"},
+		{"extract output directory", Options{EventsPath: filepath.Dir(empty), CredentialsRequestsPath: credreqs},
+			"cci: warning: " + empty + " holds no identities", "no identities in the events"},
+		{"no identity matched", Options{EventsPath: "testdata/mint-short/events.json", CredentialsRequestsPath: credreqs, ClusterName: "nosuch"},
+			"cci: warning: no identity matched cluster nosuch: nothing was compared; identities seen: ci-op-abc-x7k2p-aws-ebs-csi-driver-operator-n5v2c, ", "no identity matched"},
+		{"no credentials requests", Options{EventsPath: "testdata/mint-short/events.json", CredentialsRequestsPath: noReqs, ClusterName: "ci-op-abc"},
+			"cci: warning: no AWS CredentialsRequests found in " + noReqs, "no AWS CredentialsRequest loaded"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			if err := Run(context.Background(), tt.opts, &bytes.Buffer{}, &stderr); err != nil {
+				t.Fatalf("without --fail-on: %v", err)
+			}
+			if !strings.Contains(stderr.String(), tt.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderr, stderr.String())
+			}
+			o := tt.opts
+			o.FailOn = []string{"empty"}
+			err := Run(context.Background(), o, &bytes.Buffer{}, &bytes.Buffer{})
+			if exit.Code(err) != exit.Findings || !strings.Contains(err.Error(), "empty: "+tt.reason) {
+				t.Errorf("--fail-on empty: %v (exit %d), want exit 3 saying %q", err, exit.Code(err), tt.reason)
+			}
+		})
+	}
+}
+
+func TestNotEventsJSON(t *testing.T) {
+	out := t.TempDir()
+	if err := Run(context.Background(), Options{EventsPath: "testdata/mint-short/events.json", CredentialsRequestsPath: credreqs, ClusterName: "ci-op-abc", Output: out},
+		&bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	for file, kind := range map[string]string{CompiledUsersFile: "compiled_users.json", CompiledUsersDiffFile: "compiled_users.diff.json", CredentialsRequestsFile: "credentials_requests.json"} {
+		path := filepath.Join(out, file)
+		err := Run(context.Background(), Options{EventsPath: path, CredentialsRequestsPath: credreqs}, &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), "reading events "+path+": this is a "+kind) {
+			t.Errorf("%s: %v", file, err)
+		}
 	}
 }

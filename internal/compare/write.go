@@ -16,7 +16,7 @@ func shortDiff(rep *Report) map[string]ShortDiff {
 		if u.Target == "ambiguous" {
 			continue
 		}
-		out[name] = ShortDiff{Missing: u.Diff.Missing, Extra: u.Diff.Extra, UnsupportedCheck: u.Diff.UnsupportedCheck}
+		out[name] = ShortDiff{CredRequestRef: u.CredRequestRef, Missing: u.Diff.Missing, Extra: u.Diff.Extra, UnsupportedCheck: u.Diff.UnsupportedCheck}
 	}
 	return out
 }
