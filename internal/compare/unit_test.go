@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -244,10 +245,9 @@ func TestDiffDenyAndNotAction(t *testing.T) {
 	u := &User{}
 	in := diffInput{
 		obs: observed{required: []string{"ec2:DescribeInstances", "ec2:RunInstances", "iam:GetUser", "foo:Bar"}, unmapped: []string{"foo:Bar"}},
-		statements: []policy.Statement{
-			{Effect: "Allow", Action: policy.StringList{"ec2:*"}, Resource: policy.StringList{"*"}},
-			{Effect: "Deny", Action: policy.StringList{"ec2:RunInstances"}},
-		},
+		policy: mustPolicy(t, `{"Statement":[
+			{"Effect":"Allow","Action":"ec2:*","Resource":"*"},
+			{"Effect":"Deny","Action":"ec2:RunInstances","Resource":"*"}]}`),
 	}
 	diff(u, in)
 	if !reflect.DeepEqual(u.Diff.Missing, []string{"ec2:RunInstances", "iam:GetUser"}) {
@@ -264,5 +264,61 @@ func TestDiffDenyAndNotAction(t *testing.T) {
 	}
 	if !reflect.DeepEqual(u.SecurityAlerts, []string{"wildcard action: ec2:*"}) {
 		t.Errorf("alerts %v", u.SecurityAlerts)
+	}
+}
+
+func mustPolicy(t *testing.T, doc string) *policy.Policy {
+	t.Helper()
+	p, err := policy.ParsePolicy([]byte(doc), policy.ParseOptions{Strictness: policy.Strict})
+	if err != nil {
+		t.Fatalf("ParsePolicy: %v", err)
+	}
+	return p
+}
+
+// TestDiffCoverage pins how the evaluator's answer for "some resource,
+// conditions unknown" becomes covered, conditional, missing or excluded.
+func TestDiffCoverage(t *testing.T) {
+	const action = "kms:CreateGrant"
+	tests := []struct {
+		name                 string
+		statements           string
+		missing, conditional bool
+		excluded             bool
+		extra                []string
+	}{
+		{"plain allow", `{"Effect":"Allow","Action":"kms:CreateGrant","Resource":"*"}`, false, false, false, nil},
+		{"wildcard allow", `{"Effect":"Allow","Action":"kms:*Grant","Resource":"*"}`, false, false, false, nil},
+		{"allow with condition", `{"Effect":"Allow","Action":"kms:CreateGrant","Resource":"*","Condition":{"Bool":{"kms:GrantIsForAWSResource":"true"}}}`, false, true, false, nil},
+		{"allow on some resources", `{"Effect":"Allow","Action":"kms:CreateGrant","Resource":"arn:aws:kms:*:*:key/*"}`, false, true, false, nil},
+		{"allow with NotResource", `{"Effect":"Allow","Action":"kms:CreateGrant","NotResource":"arn:aws:kms:*:*:key/secret"}`, false, true, false, nil},
+		{"allow with NotResource star", `{"Effect":"Allow","Action":"kms:CreateGrant","NotResource":"*"}`, true, false, false, []string{"kms:CreateGrant"}},
+		{"conditional and plain allow", `{"Effect":"Allow","Action":"kms:CreateGrant","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},
+			{"Effect":"Allow","Action":"kms:Create*","Resource":"*"}`, false, false, false, nil},
+		{"other action", `{"Effect":"Allow","Action":"kms:RevokeGrant","Resource":"*"}`, true, false, false, []string{"kms:RevokeGrant"}},
+		{"deny", `{"Effect":"Allow","Action":"kms:*","Resource":"*"},{"Effect":"Deny","Action":"kms:CreateGrant","Resource":"*"}`, true, false, true, []string{"kms:*"}},
+		{"deny NotAction", `{"Effect":"Allow","Action":"kms:*","Resource":"*"},{"Effect":"Deny","NotAction":"kms:Describe*","Resource":"*"}`, true, false, true, []string{"kms:*"}},
+		{"allow NotAction excluding it", `{"Effect":"Allow","NotAction":"kms:*Grant","Resource":"*"}`, true, false, false, nil},
+		{"allow NotAction", `{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}`, false, false, false, nil},
+		{"deny with condition", `{"Effect":"Allow","Action":"kms:*","Resource":"*"},{"Effect":"Deny","Action":"kms:CreateGrant","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, false, true, false, nil},
+		{"deny on some resources", `{"Effect":"Allow","Action":"kms:*","Resource":"*"},{"Effect":"Deny","Action":"kms:CreateGrant","Resource":"arn:aws:kms:*:*:key/secret"}`, false, true, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := &User{}
+			diff(u, diffInput{obs: observed{required: []string{action}}, policy: mustPolicy(t, `{"Statement":[`+tt.statements+`]}`)})
+			if got := slices.Contains(u.Diff.Missing, action); got != tt.missing {
+				t.Errorf("missing %v, want %v", u.Diff.Missing, tt.missing)
+			}
+			if got := slices.Contains(u.Conditional, action); got != tt.conditional {
+				t.Errorf("conditional %v, want %v", u.Conditional, tt.conditional)
+			}
+			if got := slices.Contains(u.Excluded, action); got != tt.excluded {
+				t.Errorf("excluded %v, want %v", u.Excluded, tt.excluded)
+			}
+			if !slices.Equal(u.Diff.Extra, tt.extra) && len(u.Diff.Extra)+len(tt.extra) > 0 {
+				t.Errorf("extra %v, want %v", u.Diff.Extra, tt.extra)
+			}
+		})
 	}
 }

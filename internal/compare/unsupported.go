@@ -32,12 +32,12 @@ var (
 // actions, dataSources the eventSources with data events.
 func uncheckable(pattern string, required []string, dataSources map[string]bool) (string, bool) {
 	for _, action := range policy.NeverLogged() {
-		if policy.Match(pattern, action) {
+		if policy.MatchAction(pattern, action) {
 			return neverLoggedReasons[action], true
 		}
 	}
 	for _, action := range policy.CreateTimeTaggingActions() {
-		if !policy.Match(pattern, action) {
+		if !policy.MatchAction(pattern, action) {
 			continue
 		}
 		for _, r := range required {
@@ -51,7 +51,7 @@ func uncheckable(pattern string, required []string, dataSources map[string]bool)
 			continue
 		}
 		for _, a := range policy.DataEventActions(src) {
-			if policy.Match(pattern, a) {
+			if policy.MatchAction(pattern, a) {
 				return ReasonData, true
 			}
 		}

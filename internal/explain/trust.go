@@ -52,7 +52,7 @@ type trustPolicyReader struct {
 type trustStatement struct {
 	Sid       string                                `json:"Sid"`
 	Effect    string                                `json:"Effect"`
-	Action    policy.StringList                     `json:"Action"`
+	Action    stringList                            `json:"Action"`
 	Principal json.RawMessage                       `json:"Principal"`
 	Condition map[string]map[string]json.RawMessage `json:"Condition"`
 }
@@ -113,11 +113,11 @@ func (r *trustPolicyReader) Admits(issuer, sub string, aud []string) (bool, stri
 		if name == "" {
 			name = fmt.Sprintf("#%d", i)
 		}
-		if !strings.EqualFold(s.Effect, policy.Allow) {
+		if !strings.EqualFold(s.Effect, "Allow") {
 			ignored = append(ignored, fmt.Sprintf("statement %s (%s)", name, s.Effect))
 			continue
 		}
-		if _, ok := policy.MatchAny(s.Action, "sts:AssumeRoleWithWebIdentity"); !ok {
+		if !matchAny(s.Action, "sts:AssumeRoleWithWebIdentity") {
 			continue
 		}
 		if fed := federated(s.Principal); !strings.HasSuffix(fed, ":oidc-provider/"+host) {
@@ -164,7 +164,7 @@ func ignoredNote(ignored []string) string {
 // federated is Principal.Federated (the first, when a list).
 func federated(raw json.RawMessage) string {
 	var p struct {
-		Federated policy.StringList
+		Federated stringList
 	}
 	if json.Unmarshal(raw, &p) != nil || len(p.Federated) == 0 {
 		return ""
@@ -185,7 +185,7 @@ func conditionValues(cond map[string]map[string]json.RawMessage, key string) ([]
 			if !strings.EqualFold(k, key) {
 				continue
 			}
-			var vs policy.StringList
+			var vs stringList
 			if json.Unmarshal(raw, &vs) == nil {
 				out = append(out, vs...)
 				found = true
@@ -200,9 +200,37 @@ func conditionValues(cond map[string]map[string]json.RawMessage, key string) ([]
 // StringLike; StringEquals values hold none in practice).
 func anyMatch(patterns, values []string) bool {
 	for _, v := range values {
-		if _, ok := policy.MatchAny(patterns, v); ok {
+		if matchAny(patterns, v) {
 			return true
 		}
 	}
 	return false
+}
+
+// matchAny reports whether any pattern matches s, with the evaluator's
+// action matcher.
+func matchAny(patterns []string, s string) bool {
+	for _, p := range patterns {
+		if policy.MatchAction(p, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// stringList is an element written as one string or a list of strings.
+type stringList []string
+
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*l = stringList{one}
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(b, &list); err != nil {
+		return errors.New("want a string or a list of strings")
+	}
+	*l = list
+	return nil
 }
