@@ -108,3 +108,24 @@ func normaliseLegacy(in map[string]*events.Action) map[string]*events.Action {
 	}
 	return out
 }
+
+// dataSourcesFor returns the eventSources whose data events count as
+// logged for id. With summary.json, the trail's own list (and id's data
+// events) says it. Without it (legacy input) only id's own actions marked
+// dataEvent show that data events were logged: another identity's data
+// event in one service says nothing of what the trail selected for the
+// resources id was granted.
+func (ev *trailEvents) dataSourcesFor(id *events.Identity) map[string]bool {
+	if ev.SummaryFound {
+		return ev.DataEventSources
+	}
+	own := map[string]bool{}
+	for action, a := range id.Events {
+		if a != nil && a.DataEvent {
+			for _, src := range policy.DataEventSourcesOf(action) {
+				own[src] = true
+			}
+		}
+	}
+	return own
+}

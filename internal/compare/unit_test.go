@@ -322,3 +322,33 @@ func TestDiffCoverage(t *testing.T) {
 		})
 	}
 }
+
+// TestDataSourcesFor: without summary.json only the identity's own data
+// events show which services logged them; with it, the trail's list does.
+func TestDataSourcesFor(t *testing.T) {
+	withData := &events.Identity{Events: map[string]*events.Action{"s3:GetObject": {Count: 1, DataEvent: true}}}
+	without := &events.Identity{Events: map[string]*events.Action{"ec2:DescribeInstances": {Count: 1}}}
+	trail := map[string]bool{"s3.amazonaws.com": true}
+	tests := []struct {
+		name    string
+		summary bool
+		id      *events.Identity
+		want    bool // s3 counts as logging data events
+	}{
+		{"legacy, own data event", false, withData, true},
+		{"legacy, another identity's data event", false, without, false},
+		{"summary", true, without, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := &trailEvents{SummaryFound: tt.summary, DataEventSources: trail}
+			if got := ev.dataSourcesFor(tt.id)["s3.amazonaws.com"]; got != tt.want {
+				t.Errorf("s3 logged = %v, want %v", got, tt.want)
+			}
+			_, unchecked := uncheckable("s3:PutObject", nil, ev.dataSourcesFor(tt.id))
+			if unchecked == tt.want {
+				t.Errorf("s3:PutObject unsupportedCheck = %v with data events logged = %v", unchecked, tt.want)
+			}
+		})
+	}
+}
