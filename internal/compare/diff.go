@@ -72,6 +72,8 @@ type diffInput struct {
 	// iam:GetUser on a minted user itself).
 	implicit    []string
 	dataSources map[string]bool
+	// dataBuckets are the buckets of S3 data events; nil when unknown.
+	dataBuckets []string
 }
 
 // coverageRequest asks the evaluator whether some call of action can be
@@ -157,7 +159,7 @@ func diff(u *User, in diffInput) {
 		if used[p] {
 			continue
 		}
-		if reason, ok := uncheckable(p, in.obs.required, in.dataSources); ok {
+		if reason, ok := uncheckable(p, in.obs.required, in.dataSources, in.bucketLogged(set)); ok {
 			unsupported = append(unsupported, p)
 			reasons[p] = reason
 			continue
@@ -186,6 +188,40 @@ func diff(u *User, in diffInput) {
 	u.Unmapped = nilIfEmpty(in.obs.unmapped)
 	u.RequiredSkipped = nilIfEmpty(in.obs.permissionless)
 	u.ImplicitlyAllowed = nilIfEmpty(dedupe(implicit))
+}
+
+// bucketLogged returns the test of uncheckable for S3 data events per
+// bucket: for each bucket with data events, the evaluator is asked whether
+// an Allow statement listing the pattern applies to the action on that
+// bucket or its objects (conditions unknown). nil when the buckets are
+// not known.
+func (in *diffInput) bucketLogged(set *policy.PolicySet) bucketLogged {
+	if in.dataBuckets == nil {
+		return nil
+	}
+	return func(pattern, action string) bool {
+		lists := map[int]bool{}
+		for i := range in.policy.Statements {
+			st := &in.policy.Statements[i]
+			if !st.Deny && !st.NotAction() && slices.Contains(st.Actions(), pattern) {
+				lists[i] = true
+			}
+		}
+		for _, b := range in.dataBuckets {
+			for _, res := range [...]string{"arn:aws:s3:::" + b, "arn:aws:s3:::" + b + "/*"} {
+				r := set.Evaluate(&policy.Request{Action: action, Resource: res, ConditionsUnknown: true})
+				if r.Decision != policy.Allowed {
+					continue
+				}
+				for _, m := range r.Matched {
+					if lists[m.Index] {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
 }
 
 // undiffed fills an identity that has nothing to compare against.

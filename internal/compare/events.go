@@ -20,6 +20,11 @@ type trailEvents struct {
 	DataEventSources map[string]bool
 	// SummaryFound is set when summary.json was read.
 	SummaryFound bool
+	// DataEventBuckets are the buckets of S3 data events, from
+	// summary.json; nil when it does not list them (no summary.json, one
+	// written before the list existed, or S3 data events without a bucket
+	// name), and S3 coverage is then judged per service.
+	DataEventBuckets []string
 }
 
 // loadEvents reads events.json and, when present, summary.json beside it.
@@ -59,6 +64,9 @@ func loadEvents(path string) (*trailEvents, error) {
 		ev.SummaryFound = true
 		for _, src := range sum.DataEventSources {
 			ev.DataEventSources[strings.ToLower(src)] = true
+		}
+		if len(sum.DataEventBuckets) > 0 {
+			ev.DataEventBuckets = sum.DataEventBuckets
 		}
 	}
 	return ev, nil

@@ -244,7 +244,7 @@ func (c *compilation) compareIdentity(name string) {
 		AlsoMatchedBy:  mt.MatchedBy[1:],
 	}
 	rep.Users.ByName[name] = u
-	in := diffInput{obs: obs, dataSources: c.ev.dataSourcesFor(id)}
+	in := diffInput{obs: obs, dataSources: c.ev.dataSourcesFor(id), dataBuckets: c.ev.DataEventBuckets}
 	switch mt.Kind {
 	case credreq.KindInstaller:
 		c.installerSeen = true

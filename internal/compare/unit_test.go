@@ -234,7 +234,7 @@ func TestUncheckable(t *testing.T) {
 		{"kms:ReEncrypt*", nil, noData, ""},
 	}
 	for _, tt := range tests {
-		got, ok := uncheckable(tt.pattern, tt.required, tt.data)
+		got, ok := uncheckable(tt.pattern, tt.required, tt.data, nil)
 		if got != tt.want || ok != (tt.want != "") {
 			t.Errorf("uncheckable(%q, %v, %v) = %q, %v; want %q", tt.pattern, tt.required, tt.data, got, ok, tt.want)
 		}
@@ -345,9 +345,78 @@ func TestDataSourcesFor(t *testing.T) {
 			if got := ev.dataSourcesFor(tt.id)["s3.amazonaws.com"]; got != tt.want {
 				t.Errorf("s3 logged = %v, want %v", got, tt.want)
 			}
-			_, unchecked := uncheckable("s3:PutObject", nil, ev.dataSourcesFor(tt.id))
+			_, unchecked := uncheckable("s3:PutObject", nil, ev.dataSourcesFor(tt.id), nil)
 			if unchecked == tt.want {
 				t.Errorf("s3:PutObject unsupportedCheck = %v with data events logged = %v", unchecked, tt.want)
+			}
+		})
+	}
+}
+
+// TestDataEventsPerBucket: with summary.json's dataEventBuckets, an unused
+// S3 object action is extra only when the trail logged data events for a
+// bucket its statement names; otherwise it is unsupportedCheck.
+func TestDataEventsPerBucket(t *testing.T) {
+	s3 := map[string]bool{"s3.amazonaws.com": true}
+	tests := []struct {
+		name      string
+		statement string
+		buckets   []string
+		want      string // "extra", or the unsupportedCheck reason
+	}{
+		{"bucket logged", `{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::registry-abc/*"}`, []string{"other", "registry-abc"}, "extra"},
+		{"bucket not logged", `{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::registry-abc/*"}`, []string{"bootstrap"}, ReasonS3Bucket},
+		{"bucket pattern logged", `{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::registry-*/*"}`, []string{"registry-abc"}, "extra"},
+		{"bucket-level action", `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::registry-abc"}`, []string{"registry-abc"}, "extra"},
+		{"bucket-level action, other bucket", `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::registry-abc"}`, []string{"registry-abd"}, ReasonS3Bucket},
+		{"any resource", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`, []string{"bootstrap"}, "extra"},
+		{"conditional allow on the bucket", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`, []string{"b"}, "extra"},
+		{"buckets unknown", `{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::registry-abc/*"}`, nil, "extra"},
+		{"management action", `{"Effect":"Allow","Action":"s3:CreateBucket","Resource":"arn:aws:s3:::registry-abc"}`, []string{"bootstrap"}, "extra"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := &User{}
+			pol := mustPolicy(t, `{"Statement":[`+tt.statement+`]}`)
+			diff(u, diffInput{obs: observed{required: []string{"ec2:DescribeInstances"}}, policy: pol, dataSources: s3, dataBuckets: tt.buckets})
+			requested := pol.Statements[0].Actions()[0]
+			switch {
+			case tt.want == "extra":
+				if !slices.Equal(u.Diff.Extra, []string{requested}) {
+					t.Errorf("extra %v unsupported %v, want %s extra", u.Diff.Extra, u.Diff.Reasons, requested)
+				}
+			default:
+				if len(u.Diff.Extra) != 0 || u.Diff.Reasons[requested] != tt.want {
+					t.Errorf("extra %v reasons %v, want %s unsupported: %s", u.Diff.Extra, u.Diff.Reasons, requested, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadEventsDataBuckets(t *testing.T) {
+	for _, tt := range []struct {
+		name, summary string
+		want          []string
+	}{
+		{"listed", `{"dataEventSources":["s3.amazonaws.com"],"dataEventBuckets":["a","b"]}`, []string{"a", "b"}},
+		{"older summary", `{"dataEventSources":["s3.amazonaws.com"]}`, nil},
+		{"empty list", `{"dataEventSources":[],"dataEventBuckets":[]}`, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "events.json"), []byte(`{}`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "summary.json"), []byte(tt.summary), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ev, err := loadEvents(filepath.Join(dir, "events.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ev.DataEventBuckets, tt.want) {
+				t.Errorf("buckets %v, want %v", ev.DataEventBuckets, tt.want)
 			}
 		})
 	}
