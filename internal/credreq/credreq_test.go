@@ -312,6 +312,11 @@ func TestPolicyFileStrictness(t *testing.T) {
 		{"effect case", "{\"Statement\":[\n{\"Effect\":\"allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}]}", `p.json:2: Statement[0].Effect: "allow": want Allow or Deny (case-sensitive)`},
 		{"no action", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Resource\":\"*\"}]}", "p.json:2: Statement[0]: no Action or NotAction"},
 		{"no resource", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"ec2:*\"}]}", "p.json:2: Statement[0]: no Resource or NotResource (IAM Policy needs one)"},
+		{"empty statement list", `{"Version":"2012-10-17","Statement":[]}`, ""},
+		{"action and not action", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}]}", "p.json:2: Statement[0].NotAction: a statement has Action or NotAction, not both"},
+		{"malformed action", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"s3:\",\"Resource\":\"*\"}]}", `p.json:2: Statement[0].Action: malformed action "s3:" (no action name)`},
+		{"malformed resource", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"bucket/*\"}]}", `p.json:2: Statement[0].Resource: malformed resource "bucket/*" (want "*" or an ARN)`},
+		{"duplicate element", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}", "p.json:2: Statement[0].Effect: element given twice"},
 		{"unknown element", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\",\n\"Comment\":\"x\"}]}", `p.json:3: Statement[0].Comment: unknown element`},
 	}
 	for _, tt := range tests {

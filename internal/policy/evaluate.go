@@ -254,15 +254,8 @@ func (s *PolicyStatement) applies(pol *Policy, ctx *evalContext) stmtOutcome {
 }
 
 func (s *PolicyStatement) actionMatches(action string) bool {
-	if s.noActions {
-		return false
-	}
-	for _, p := range s.actions {
-		if actionMatches(p, action) {
-			return !s.notAction
-		}
-	}
-	return s.notAction
+	_, ok := s.MatchingAction(action)
+	return ok
 }
 
 func (s *PolicyStatement) resourceMatches(pol *Policy, ctx *evalContext) bool {
