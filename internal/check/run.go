@@ -87,7 +87,7 @@ func Check(ctx context.Context, opts *Options, stderr io.Writer) (*Report, error
 	if err := c.loadPolicies(); err != nil {
 		return nil, err
 	}
-	var installerDoc *policy.Document
+	var installerDoc *policy.Policy
 	if opts.InstallerRequestsFile != "" {
 		if installerDoc, err = credreq.LoadPolicyFile(opts.InstallerRequestsFile); err != nil {
 			return nil, exit.Errorf(exit.Usage, "reading installer requests: %w", err)
@@ -264,10 +264,10 @@ func (c *checker) checkRequest(r *credreq.CredentialsRequest, cl credreq.Cluster
 		return id
 	}
 	c.warnPolicies(ip)
-	statements := r.Statements
+	statements := r.Policy.Views()
 	if id.Kind == KindMintUser {
 		// CCO grants each minted user iam:GetUser on itself.
-		statements = append(append([]policy.Statement(nil), statements...), policy.Statement{Effect: policy.Allow, Action: policy.StringList{"iam:GetUser"}, Resource: policy.StringList{id.ARN}})
+		statements = append(append([]policy.Statement(nil), statements...), policy.Statement{Effect: policy.Allow, Action: []string{"iam:GetUser"}, Resource: []string{id.ARN}})
 	}
 	c.evaluateStatements(id, ip, statements)
 	if id.Kind == KindSTSRole {
@@ -315,7 +315,7 @@ func (c *checker) warnPolicies(ip *policy.IdentityPolicies) {
 
 // checkInstaller checks the installer user: its requests, if given, and
 // whether its presigned URLs work from cluster nodes.
-func (c *checker) checkInstaller(doc *policy.Document, cl credreq.Cluster) *Identity {
+func (c *checker) checkInstaller(doc *policy.Policy, cl credreq.Cluster) *Identity {
 	name := c.opts.InstallerUserName
 	id := &Identity{Request: "installer", Findings: []string{}, Results: []Result{}}
 	u := c.account.Users[name]
@@ -333,7 +333,7 @@ func (c *checker) checkInstaller(doc *policy.Document, cl credreq.Cluster) *Iden
 	}
 	c.warnPolicies(ip)
 	if doc != nil {
-		c.evaluateStatements(id, ip, doc.Statement)
+		c.evaluateStatements(id, ip, doc.Views())
 	} else {
 		id.Notes = append(id.Notes, "no --installer-requests-file: the installer's actions were not checked")
 	}

@@ -110,7 +110,7 @@ func (e *baselineEntry) matches(f *finding) bool {
 	if e.Action == "*" {
 		return true
 	}
-	return f.Action != "" && policy.Match(e.Action, f.Action)
+	return f.Action != "" && policy.MatchAction(e.Action, f.Action)
 }
 
 func contains(ss []string, s string) bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/cloud-credentials-insights/cci/internal/events"
 	"github.com/cloud-credentials-insights/cci/internal/policy"
@@ -63,19 +64,32 @@ func mergeDenied(ds []Denied) []Denied {
 	return out
 }
 
-// diffInput is one identity against the statements it was granted.
+// diffInput is one identity against the policy it was granted.
 type diffInput struct {
-	obs        observed
-	statements []policy.Statement
+	obs    observed
+	policy *policy.Policy
 	// implicit are actions granted outside the statements (CCO's
 	// iam:GetUser on a minted user itself).
 	implicit    []string
 	dataSources map[string]bool
+	// dataBuckets are the buckets of S3 data events; nil when unknown.
+	dataBuckets []string
+}
+
+// coverageRequest asks the evaluator whether some call of action can be
+// allowed: CloudTrail shows neither the resource's ARN in every case nor
+// any condition key, so the request is for "some resource" ("*") with
+// conditions unknown. An Allow with a condition or a narrower resource
+// still covers the action, and the result says the coverage is
+// conditional; a Deny excludes it only when it has no condition and
+// covers every resource.
+func coverageRequest(action string) *policy.Request {
+	return &policy.Request{Action: action, Resource: "*", ConditionsUnknown: true}
 }
 
 // diff fills the comparison fields of u.
 func diff(u *User, in diffInput) {
-	set := &policy.Set{Statements: in.statements}
+	set := &policy.PolicySet{Identity: []*policy.Policy{in.policy}}
 	used := map[string]bool{} // requested Allow patterns, as written
 	var missing, conditional, excluded, implicit, unsupported []string
 	reasons := map[string]string{}
@@ -84,18 +98,18 @@ func diff(u *User, in diffInput) {
 		unmapped[a] = true
 	}
 	for _, action := range in.obs.required {
-		d := set.Evaluate(action)
-		for _, m := range d.AllowedBy {
-			if m.Pattern != "" && !d.Denied {
-				used[m.Pattern] = true
-			}
-		}
+		r := set.Evaluate(coverageRequest(action))
 		switch {
-		case d.Allowed:
-			if d.Conditional {
+		case r.Decision == policy.Allowed:
+			for _, m := range r.Matched {
+				if p, ok := in.policy.Statements[m.Index].MatchingAction(action); ok && p != "" {
+					used[p] = true
+				}
+			}
+			if r.Conditional {
 				conditional = append(conditional, action)
 			}
-		case d.Denied:
+		case r.Decision == policy.ExplicitDeny:
 			missing = append(missing, action)
 			excluded = append(excluded, action)
 		case grantedImplicitly(in.implicit, action):
@@ -111,24 +125,27 @@ func diff(u *User, in diffInput) {
 	var requested, deny, extra, alerts []string
 	var cases []CaseMismatch
 	var unknown []string
-	for i, st := range in.statements {
-		allow := st.Effect == policy.Allow
-		if !allow {
-			deny = append(deny, st.Action...)
-			for _, p := range st.NotAction {
-				deny = append(deny, "NotAction:"+p)
+	for i := range in.policy.Statements {
+		st := &in.policy.Statements[i]
+		if st.Deny {
+			for _, p := range st.Actions() {
+				if st.NotAction() {
+					p = "NotAction:" + p
+				}
+				deny = append(deny, p)
 			}
 			continue
 		}
-		if len(st.NotAction) > 0 {
+		if st.NotAction() {
 			alerts = append(alerts, fmt.Sprintf("Allow with NotAction (statement %d)", i+1))
+			continue
 		}
 		if passRoleOnAnyResource(st) {
 			alerts = append(alerts, "iam:PassRole on Resource *")
 		}
-		for _, p := range st.Action {
+		for _, p := range st.Actions() {
 			requested = append(requested, p)
-			if policy.IsWildcard(p) {
+			if isWildcard(p) {
 				alerts = append(alerts, "wildcard action: "+p)
 			} else if c, ok := policy.Canonical(p); !ok {
 				unknown = append(unknown, p)
@@ -142,7 +159,7 @@ func diff(u *User, in diffInput) {
 		if used[p] {
 			continue
 		}
-		if reason, ok := uncheckable(p, in.obs.required, in.dataSources); ok {
+		if reason, ok := uncheckable(p, in.obs.required, in.dataSources, in.bucketLogged(set)); ok {
 			unsupported = append(unsupported, p)
 			reasons[p] = reason
 			continue
@@ -173,6 +190,40 @@ func diff(u *User, in diffInput) {
 	u.ImplicitlyAllowed = nilIfEmpty(dedupe(implicit))
 }
 
+// bucketLogged returns the test of uncheckable for S3 data events per
+// bucket: for each bucket with data events, the evaluator is asked whether
+// an Allow statement listing the pattern applies to the action on that
+// bucket or its objects (conditions unknown). nil when the buckets are
+// not known.
+func (in *diffInput) bucketLogged(set *policy.PolicySet) bucketLogged {
+	if in.dataBuckets == nil {
+		return nil
+	}
+	return func(pattern, action string) bool {
+		lists := map[int]bool{}
+		for i := range in.policy.Statements {
+			st := &in.policy.Statements[i]
+			if !st.Deny && !st.NotAction() && slices.Contains(st.Actions(), pattern) {
+				lists[i] = true
+			}
+		}
+		for _, b := range in.dataBuckets {
+			for _, res := range [...]string{"arn:aws:s3:::" + b, "arn:aws:s3:::" + b + "/*"} {
+				r := set.Evaluate(&policy.Request{Action: action, Resource: res, ConditionsUnknown: true})
+				if r.Decision != policy.Allowed {
+					continue
+				}
+				for _, m := range r.Matched {
+					if lists[m.Index] {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+}
+
 // undiffed fills an identity that has nothing to compare against.
 func undiffed(u *User, obs observed, msg string) {
 	u.Required = obs.required
@@ -186,28 +237,23 @@ func undiffed(u *User, obs observed, msg string) {
 }
 
 func grantedImplicitly(implicit []string, action string) bool {
-	_, ok := policy.MatchAny(implicit, action)
-	return ok
-}
-
-// passRoleOnAnyResource reports an Allow of iam:PassRole on every role.
-func passRoleOnAnyResource(st policy.Statement) bool {
-	covers := false
-	for _, p := range st.Action {
-		covers = covers || policy.Match(p, "iam:PassRole")
-	}
-	if !covers {
-		return false
-	}
-	if len(st.Resource) == 0 {
-		return len(st.NotResource) == 0
-	}
-	for _, r := range st.Resource {
-		if r == "*" {
+	for _, p := range implicit {
+		if policy.MatchAction(p, action) {
 			return true
 		}
 	}
 	return false
+}
+
+// isWildcard reports whether an action pattern holds '*' or '?'.
+func isWildcard(pattern string) bool { return strings.ContainsAny(pattern, "*?") }
+
+// passRoleOnAnyResource reports an Allow of iam:PassRole on every role.
+func passRoleOnAnyResource(st *policy.PolicyStatement) bool {
+	if p, ok := st.MatchingAction("iam:PassRole"); !ok || p == "" || st.NotResource() {
+		return false
+	}
+	return slices.Contains(st.Resources(), "*")
 }
 
 func nilIfEmpty(ss []string) []string {

@@ -23,6 +23,11 @@ type trailEvents struct {
 	File string
 	// Summary is summary.json, when found.
 	Summary *events.Summary
+	// DataEventBuckets are the buckets of S3 data events, from
+	// summary.json; nil when it does not list them (no summary.json, one
+	// written before the list existed, or S3 data events without a bucket
+	// name), and S3 coverage is then judged per service.
+	DataEventBuckets []string
 }
 
 // loadEvents reads events.json and, when present, summary.json beside it.
@@ -68,6 +73,9 @@ func loadEvents(path string) (*trailEvents, error) {
 		ev.Summary = sum
 		for _, src := range sum.DataEventSources {
 			ev.DataEventSources[strings.ToLower(src)] = true
+		}
+		if len(sum.DataEventBuckets) > 0 {
+			ev.DataEventBuckets = sum.DataEventBuckets
 		}
 	}
 	return ev, nil
@@ -116,4 +124,25 @@ func normaliseLegacy(in map[string]*events.Action) map[string]*events.Action {
 		o.EventNames = dedupe(o.EventNames)
 	}
 	return out
+}
+
+// dataSourcesFor returns the eventSources whose data events count as
+// logged for id. With summary.json, the trail's own list (and id's data
+// events) says it. Without it (legacy input) only id's own actions marked
+// dataEvent show that data events were logged: another identity's data
+// event in one service says nothing of what the trail selected for the
+// resources id was granted.
+func (ev *trailEvents) dataSourcesFor(id *events.Identity) map[string]bool {
+	if ev.SummaryFound {
+		return ev.DataEventSources
+	}
+	own := map[string]bool{}
+	for action, a := range id.Events {
+		if a != nil && a.DataEvent {
+			for _, src := range policy.DataEventSourcesOf(action) {
+				own[src] = true
+			}
+		}
+	}
+	return own
 }

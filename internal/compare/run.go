@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"sort"
 	"strings"
 	"time"
@@ -110,7 +111,7 @@ type compilation struct {
 
 	loaded    *credreq.LoadResult
 	manifests map[string]any // request Ref -> manifest
-	installer *policy.Document
+	installer *policy.Policy
 	roles     []credreq.InstanceRole
 	cluster   credreq.Cluster
 	matcher   *credreq.Matcher
@@ -190,11 +191,19 @@ func (c *compilation) loadGrants() error {
 
 	c.roles = credreq.BuiltinInstanceRoles()
 	if c.opts.InstanceRolePolicies != "" {
+		c.rep.Inputs.InstanceRolePolicies = c.opts.InstanceRolePolicies
 		c.roles, err = credreq.LoadInstanceRoles(c.opts.InstanceRolePolicies)
 		if err != nil {
-			return fmt.Errorf("reading instance role policies: %w", err)
+			var fe *credreq.FileError
+			var pe *fs.PathError
+			if !errors.As(err, &fe) || errors.As(err, &pe) {
+				return fmt.Errorf("reading instance role policies: %w", err)
+			}
+			// Skipped like any other bad input: no instance role is
+			// compared, the result is partial.
+			c.addProblem(fe)
+			c.roles = nil
 		}
-		c.rep.Inputs.InstanceRolePolicies = c.opts.InstanceRolePolicies
 	}
 	return nil
 }
@@ -259,11 +268,11 @@ func (c *compilation) compareIdentity(name string) {
 		AlsoMatchedBy:  mt.MatchedBy[1:],
 	}
 	rep.Users.ByName[name] = u
-	in := diffInput{obs: obs, dataSources: c.ev.DataEventSources}
+	in := diffInput{obs: obs, dataSources: c.ev.dataSourcesFor(id), dataBuckets: c.ev.DataEventBuckets}
 	switch mt.Kind {
 	case credreq.KindInstaller:
 		c.installerSeen = true
-		if c.installer == nil || len(c.installer.Statement) == 0 {
+		if c.installer == nil || len(c.installer.Statements) == 0 {
 			msg := "no installer policy (--installer-requests-file); not compared"
 			if c.installer != nil {
 				msg = "the installer policy file has no statements; not compared"
@@ -271,14 +280,14 @@ func (c *compilation) compareIdentity(name string) {
 			undiffed(u, obs, msg)
 			return
 		}
-		in.statements = c.installer.Statement
+		in.policy = c.installer
 	case credreq.KindInstanceRole:
-		in.statements = mt.Role.Statements
+		in.policy = mt.Role.Policy
 		if mt.Role.Note != "" {
 			u.Msg = "instance role policy applies only until " + mt.Role.Note
 		}
 	default:
-		in.statements = mt.Request.Statements
+		in.policy = mt.Request.Policy
 		c.matchedRefs[mt.Request.Ref] = true
 		if mt.MatchedBy[0] == credreq.ByMintUserName {
 			in.implicit = mintImplicit

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -244,7 +245,7 @@ func TestUncheckable(t *testing.T) {
 		{"kms:ReEncrypt*", nil, noData, ""},
 	}
 	for _, tt := range tests {
-		got, ok := uncheckable(tt.pattern, tt.required, tt.data)
+		got, ok := uncheckable(tt.pattern, tt.required, tt.data, nil)
 		if got != tt.want || ok != (tt.want != "") {
 			t.Errorf("uncheckable(%q, %v, %v) = %q, %v; want %q", tt.pattern, tt.required, tt.data, got, ok, tt.want)
 		}
@@ -255,10 +256,9 @@ func TestDiffDenyAndNotAction(t *testing.T) {
 	u := &User{}
 	in := diffInput{
 		obs: observed{required: []string{"ec2:DescribeInstances", "ec2:RunInstances", "iam:GetUser", "foo:Bar"}, unmapped: []string{"foo:Bar"}},
-		statements: []policy.Statement{
-			{Effect: "Allow", Action: policy.StringList{"ec2:*"}, Resource: policy.StringList{"*"}},
-			{Effect: "Deny", Action: policy.StringList{"ec2:RunInstances"}},
-		},
+		policy: mustPolicy(t, `{"Statement":[
+			{"Effect":"Allow","Action":"ec2:*","Resource":"*"},
+			{"Effect":"Deny","Action":"ec2:RunInstances","Resource":"*"}]}`),
 	}
 	diff(u, in)
 	if !reflect.DeepEqual(u.Diff.Missing, []string{"ec2:RunInstances", "iam:GetUser"}) {
@@ -332,6 +332,62 @@ func TestNothingCompared(t *testing.T) {
 	}
 }
 
+func mustPolicy(t *testing.T, doc string) *policy.Policy {
+	t.Helper()
+	p, err := policy.ParsePolicy([]byte(doc), policy.ParseOptions{Strictness: policy.Strict})
+	if err != nil {
+		t.Fatalf("ParsePolicy: %v", err)
+	}
+	return p
+}
+
+// TestDiffCoverage pins how the evaluator's answer for "some resource,
+// conditions unknown" becomes covered, conditional, missing or excluded.
+func TestDiffCoverage(t *testing.T) {
+	const action = "kms:CreateGrant"
+	tests := []struct {
+		name                 string
+		statements           string
+		missing, conditional bool
+		excluded             bool
+		extra                []string
+	}{
+		{"plain allow", `{"Effect":"Allow","Action":"kms:CreateGrant","Resource":"*"}`, false, false, false, nil},
+		{"wildcard allow", `{"Effect":"Allow","Action":"kms:*Grant","Resource":"*"}`, false, false, false, nil},
+		{"allow with condition", `{"Effect":"Allow","Action":"kms:CreateGrant","Resource":"*","Condition":{"Bool":{"kms:GrantIsForAWSResource":"true"}}}`, false, true, false, nil},
+		{"allow on some resources", `{"Effect":"Allow","Action":"kms:CreateGrant","Resource":"arn:aws:kms:*:*:key/*"}`, false, true, false, nil},
+		{"allow with NotResource", `{"Effect":"Allow","Action":"kms:CreateGrant","NotResource":"arn:aws:kms:*:*:key/secret"}`, false, true, false, nil},
+		{"allow with NotResource star", `{"Effect":"Allow","Action":"kms:CreateGrant","NotResource":"*"}`, true, false, false, []string{"kms:CreateGrant"}},
+		{"conditional and plain allow", `{"Effect":"Allow","Action":"kms:CreateGrant","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},
+			{"Effect":"Allow","Action":"kms:Create*","Resource":"*"}`, false, false, false, nil},
+		{"other action", `{"Effect":"Allow","Action":"kms:RevokeGrant","Resource":"*"}`, true, false, false, []string{"kms:RevokeGrant"}},
+		{"deny", `{"Effect":"Allow","Action":"kms:*","Resource":"*"},{"Effect":"Deny","Action":"kms:CreateGrant","Resource":"*"}`, true, false, true, []string{"kms:*"}},
+		{"deny NotAction", `{"Effect":"Allow","Action":"kms:*","Resource":"*"},{"Effect":"Deny","NotAction":"kms:Describe*","Resource":"*"}`, true, false, true, []string{"kms:*"}},
+		{"allow NotAction excluding it", `{"Effect":"Allow","NotAction":"kms:*Grant","Resource":"*"}`, true, false, false, nil},
+		{"allow NotAction", `{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}`, false, false, false, nil},
+		{"deny with condition", `{"Effect":"Allow","Action":"kms:*","Resource":"*"},{"Effect":"Deny","Action":"kms:CreateGrant","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`, false, true, false, nil},
+		{"deny on some resources", `{"Effect":"Allow","Action":"kms:*","Resource":"*"},{"Effect":"Deny","Action":"kms:CreateGrant","Resource":"arn:aws:kms:*:*:key/secret"}`, false, true, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := &User{}
+			diff(u, diffInput{obs: observed{required: []string{action}}, policy: mustPolicy(t, `{"Statement":[`+tt.statements+`]}`)})
+			if got := slices.Contains(u.Diff.Missing, action); got != tt.missing {
+				t.Errorf("missing %v, want %v", u.Diff.Missing, tt.missing)
+			}
+			if got := slices.Contains(u.Conditional, action); got != tt.conditional {
+				t.Errorf("conditional %v, want %v", u.Conditional, tt.conditional)
+			}
+			if got := slices.Contains(u.Excluded, action); got != tt.excluded {
+				t.Errorf("excluded %v, want %v", u.Excluded, tt.excluded)
+			}
+			if !slices.Equal(u.Diff.Extra, tt.extra) && len(u.Diff.Extra)+len(tt.extra) > 0 {
+				t.Errorf("extra %v, want %v", u.Diff.Extra, tt.extra)
+			}
+		})
+	}
+}
+
 func TestNotEventsJSON(t *testing.T) {
 	out := t.TempDir()
 	if err := Run(context.Background(), Options{EventsPath: "testdata/mint-short/events.json", CredentialsRequestsPath: credreqs, ClusterName: "ci-op-abc", Output: out},
@@ -344,5 +400,104 @@ func TestNotEventsJSON(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "reading events "+path+": this is a "+kind) {
 			t.Errorf("%s: %v", file, err)
 		}
+	}
+}
+
+// TestDataSourcesFor: without summary.json only the identity's own data
+// events show which services logged them; with it, the trail's list does.
+func TestDataSourcesFor(t *testing.T) {
+	withData := &events.Identity{Events: map[string]*events.Action{"s3:GetObject": {Count: 1, DataEvent: true}}}
+	without := &events.Identity{Events: map[string]*events.Action{"ec2:DescribeInstances": {Count: 1}}}
+	trail := map[string]bool{"s3.amazonaws.com": true}
+	tests := []struct {
+		name    string
+		summary bool
+		id      *events.Identity
+		want    bool // s3 counts as logging data events
+	}{
+		{"legacy, own data event", false, withData, true},
+		{"legacy, another identity's data event", false, without, false},
+		{"summary", true, without, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := &trailEvents{SummaryFound: tt.summary, DataEventSources: trail}
+			if got := ev.dataSourcesFor(tt.id)["s3.amazonaws.com"]; got != tt.want {
+				t.Errorf("s3 logged = %v, want %v", got, tt.want)
+			}
+			_, unchecked := uncheckable("s3:PutObject", nil, ev.dataSourcesFor(tt.id), nil)
+			if unchecked == tt.want {
+				t.Errorf("s3:PutObject unsupportedCheck = %v with data events logged = %v", unchecked, tt.want)
+			}
+		})
+	}
+}
+
+// TestDataEventsPerBucket: with summary.json's dataEventBuckets, an unused
+// S3 object action is extra only when the trail logged data events for a
+// bucket its statement names; otherwise it is unsupportedCheck.
+func TestDataEventsPerBucket(t *testing.T) {
+	s3 := map[string]bool{"s3.amazonaws.com": true}
+	tests := []struct {
+		name      string
+		statement string
+		buckets   []string
+		want      string // "extra", or the unsupportedCheck reason
+	}{
+		{"bucket logged", `{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::registry-abc/*"}`, []string{"other", "registry-abc"}, "extra"},
+		{"bucket not logged", `{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::registry-abc/*"}`, []string{"bootstrap"}, ReasonS3Bucket},
+		{"bucket pattern logged", `{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::registry-*/*"}`, []string{"registry-abc"}, "extra"},
+		{"bucket-level action", `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::registry-abc"}`, []string{"registry-abc"}, "extra"},
+		{"bucket-level action, other bucket", `{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::registry-abc"}`, []string{"registry-abd"}, ReasonS3Bucket},
+		{"any resource", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`, []string{"bootstrap"}, "extra"},
+		{"conditional allow on the bucket", `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}`, []string{"b"}, "extra"},
+		{"buckets unknown", `{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::registry-abc/*"}`, nil, "extra"},
+		{"management action", `{"Effect":"Allow","Action":"s3:CreateBucket","Resource":"arn:aws:s3:::registry-abc"}`, []string{"bootstrap"}, "extra"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := &User{}
+			pol := mustPolicy(t, `{"Statement":[`+tt.statement+`]}`)
+			diff(u, diffInput{obs: observed{required: []string{"ec2:DescribeInstances"}}, policy: pol, dataSources: s3, dataBuckets: tt.buckets})
+			requested := pol.Statements[0].Actions()[0]
+			switch {
+			case tt.want == "extra":
+				if !slices.Equal(u.Diff.Extra, []string{requested}) {
+					t.Errorf("extra %v unsupported %v, want %s extra", u.Diff.Extra, u.Diff.Reasons, requested)
+				}
+			default:
+				if len(u.Diff.Extra) != 0 || u.Diff.Reasons[requested] != tt.want {
+					t.Errorf("extra %v reasons %v, want %s unsupported: %s", u.Diff.Extra, u.Diff.Reasons, requested, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadEventsDataBuckets(t *testing.T) {
+	for _, tt := range []struct {
+		name, summary string
+		want          []string
+	}{
+		{"listed", `{"dataEventSources":["s3.amazonaws.com"],"dataEventBuckets":["a","b"]}`, []string{"a", "b"}},
+		{"older summary", `{"dataEventSources":["s3.amazonaws.com"]}`, nil},
+		{"empty list", `{"dataEventSources":[],"dataEventBuckets":[]}`, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "events.json"), []byte(`{}`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "summary.json"), []byte(tt.summary), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ev, err := loadEvents(filepath.Join(dir, "events.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ev.DataEventBuckets, tt.want) {
+				t.Errorf("buckets %v, want %v", ev.DataEventBuckets, tt.want)
+			}
+		})
 	}
 }

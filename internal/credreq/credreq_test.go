@@ -46,8 +46,8 @@ func TestLoadRealManifests(t *testing.T) {
 		if r.SecretRef != (SecretRef{Name: "ebs-cloud-credentials", Namespace: "openshift-cluster-csi-drivers"}) {
 			t.Errorf("secretRef %+v", r.SecretRef)
 		}
-		if len(r.Statements) != 3 || r.Statements[2].Condition == nil || !r.Statements[2].Conditional() {
-			t.Errorf("statements %+v", r.Statements)
+		if len(r.Policy.Statements) != 3 || !r.Policy.Statements[2].HasCondition() {
+			t.Errorf("statements %+v", r.Policy.Statements)
 		}
 		if r.Manifest["kind"] != "CredentialsRequest" {
 			t.Errorf("manifest %v", r.Manifest)
@@ -64,7 +64,7 @@ func TestParseShapes(t *testing.T) {
     providerSpec:
       kind: AWSProviderSpec
       statementEntries:
-      - effect: allow
+      - effect: Allow
         action: ec2:DescribeInstances
         resource: "*"
 `
@@ -76,7 +76,7 @@ items:
     providerSpec:
       kind: AWSProviderSpec
       statementEntries:
-      - {effect: allow, action: ec2:DescribeInstances, resource: "*"}
+      - {effect: Allow, action: ec2:DescribeInstances, resource: "*"}
 - kind: ConfigMap
 `
 	multi := strings.ReplaceAll(aws, "%s", "two") + "---\n" + strings.ReplaceAll(aws, "%s", "three") +
@@ -100,8 +100,8 @@ items:
 			var names []string
 			for _, r := range reqs {
 				names = append(names, r.Name)
-				if r.Statements[0].Effect != "Allow" {
-					t.Errorf("effect %q not canonical", r.Statements[0].Effect)
+				if st := r.Policy.Statements[0]; st.Deny || len(st.Actions()) != 1 {
+					t.Errorf("statement %+v", st)
 				}
 			}
 			if !reflect.DeepEqual(names, tt.want) || other != tt.other {
@@ -117,9 +117,9 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		line       int
 		msg        string
 	}{
-		{"bad effect", "kind: CredentialsRequest\nmetadata: {name: x}\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n      action: [a:b]\n    - effect: Permit\n      action: [a:b]\n", 9, `effect "Permit"`},
-		{"no action", "kind: CredentialsRequest\nmetadata: {name: x}\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n", 7, "neither Action"},
-		{"type", "kind: CredentialsRequest\nmetadata: {name: x}\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n      action: {a: b}\n", 8, "cannot unmarshal"},
+		{"bad effect", "kind: CredentialsRequest\nmetadata: {name: x}\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n      action: [a:b]\n      resource: \"*\"\n    - effect: Permit\n      action: [a:b]\n      resource: \"*\"\n", 10, `effect: "Permit"`},
+		{"no action", "kind: CredentialsRequest\nmetadata: {name: x}\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n      resource: \"*\"\n", 7, "no Action or NotAction"},
+		{"type", "kind: CredentialsRequest\nmetadata: {name: x}\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n      action: {a: b}\n      resource: \"*\"\n", 8, "want a string or a list of strings"},
 		{"no name", "kind: CredentialsRequest\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n", 1, "metadata.name"},
 		{"no providerSpec", "kind: CredentialsRequest\nmetadata: {name: x}\nspec: {}\n", 1, "no spec.providerSpec"},
 		{"syntax", "kind: CredentialsRequest\nmetadata: {name: x\n", 0, "did not find"},
@@ -144,7 +144,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 // is refused quickly instead of expanding to 10^9 nodes.
 func TestBillionLaughs(t *testing.T) {
 	var b strings.Builder
-	b.WriteString("kind: CredentialsRequest\nmetadata: {name: lol}\nspec:\n  secretRef: {name: s, namespace: n}\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n      action: [a:b]\n")
+	b.WriteString("kind: CredentialsRequest\nmetadata: {name: lol}\nspec:\n  secretRef: {name: s, namespace: n}\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n      action: [a:b]\n      resource: \"*\"\n")
 	b.WriteString("  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
 	for i := 1; i <= 9; i++ {
 		b.WriteString("  a" + string(rune('0'+i)) + ": &a" + string(rune('0'+i)) + " [")
@@ -202,7 +202,7 @@ func TestLoadSkipsBrokenFilesOnly(t *testing.T) {
 
 func TestRefsOfSeveralRequestsInOneFile(t *testing.T) {
 	dir := t.TempDir()
-	doc := "kind: CredentialsRequest\nmetadata: {name: %s}\nspec: {providerSpec: {kind: AWSProviderSpec, statementEntries: [{effect: Allow, action: [a:b]}]}}\n"
+	doc := "kind: CredentialsRequest\nmetadata: {name: %s}\nspec: {providerSpec: {kind: AWSProviderSpec, statementEntries: [{effect: Allow, action: [a:b], resource: \"*\"}]}}\n"
 	data := strings.ReplaceAll(doc, "%s", "a") + "---\n" + strings.ReplaceAll(doc, "%s", "b")
 	if err := os.WriteFile(filepath.Join(dir, "two.yaml"), []byte(data), 0o644); err != nil {
 		t.Fatal(err)
@@ -221,16 +221,16 @@ func TestPolicyFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Statement) != 11 {
-		t.Errorf("%d statements, want 11", len(d.Statement))
+	if len(d.Statements) != 11 {
+		t.Errorf("%d statements, want 11", len(d.Statements))
 	}
 	for _, empty := range []string{"{}", "", " \n", `{"Version": "2012-10-17", "Statement": []}`} {
 		d, err := ParsePolicy("p.json", []byte(empty))
-		if err != nil || len(d.Statement) != 0 {
+		if err != nil || len(d.Statements) != 0 {
 			t.Errorf("%q: %v %v", empty, d, err)
 		}
 	}
-	_, err = ParsePolicy("p.json", []byte("{\n\"Statement\": [\n{\"Effect\": \"Allow\", \"Action\": [\"a:b\",]}\n]}"))
+	_, err = ParsePolicy("p.json", []byte("{\n\"Statement\": [\n{\"Effect\": \"Allow\", \"Action\": [\"a:b\",], \"Resource\": \"*\"}\n]}"))
 	var fe *FileError
 	if !errors.As(err, &fe) || fe.Line != 3 || !strings.HasPrefix(err.Error(), "p.json:3: ") {
 		t.Errorf("err = %v", err)
@@ -242,7 +242,7 @@ func TestBuiltinInstanceRoles(t *testing.T) {
 	var suffixes []string
 	for _, r := range roles {
 		suffixes = append(suffixes, r.Suffix)
-		if len(r.Statements) == 0 {
+		if len(r.Policy.Statements) == 0 {
 			t.Errorf("%s has no statements", r.Key)
 		}
 	}
@@ -251,5 +251,92 @@ func TestBuiltinInstanceRoles(t *testing.T) {
 	}
 	if _, err := ParseInstanceRoles("x.json", []byte(`{"master": {"PolicyDocument": {}}}`)); err == nil {
 		t.Error("a key without <infraID> was accepted")
+	}
+}
+
+// TestEntriesStrictness: statementEntries are read as strictly as IAM
+// reads the policy CCO builds from them; a violation names the entry's
+// line and skips the whole file.
+func TestEntriesStrictness(t *testing.T) {
+	const head = "kind: CredentialsRequest\nmetadata: {name: r}\nspec:\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n"
+	tests := []struct {
+		name, entries string
+		want          string // "" = accepted; else the problem, from the line on
+	}{
+		{"valid", "    - {effect: Allow, action: [ec2:DescribeInstances], resource: \"*\"}\n", ""},
+		{"deny", "    - {effect: Deny, action: [ec2:RunInstances], resource: \"*\"}\n", ""},
+		{"action as string", "    - {effect: Allow, action: ec2:DescribeInstances, resource: \"*\"}\n", ""},
+		{"resource ARN", "    - {effect: Allow, action: [s3:GetObject], resource: \"arn:aws:s3:::b/*\"}\n", ""},
+		{"condition", "    - effect: Allow\n      action: [kms:CreateGrant]\n      resource: \"*\"\n      policyCondition:\n        Bool: {kms:GrantIsForAWSResource: true}\n", ""},
+		{"effect lower case", "    - {effect: allow, action: [ec2:DescribeInstances], resource: \"*\"}\n",
+			`7: credentials request "r": statementEntries[0].effect: "allow": want Allow or Deny (case-sensitive)`},
+		{"effect unknown", "    - {effect: Allow, action: [a:b], resource: \"*\"}\n    - effect: Permit\n      action: [a:b]\n      resource: \"*\"\n",
+			`8: credentials request "r": statementEntries[1].effect: "Permit": want Allow or Deny (case-sensitive)`},
+		{"effect missing", "    - {action: [a:b], resource: \"*\"}\n", `7: credentials request "r": statementEntries[0]: no Effect element (want Allow or Deny)`},
+		{"action missing", "    - effect: Allow\n      resource: \"*\"\n", `7: credentials request "r": statementEntries[0]: no Action or NotAction`},
+		{"action empty", "    - {effect: Allow, action: [], resource: \"*\"}\n", `7: credentials request "r": statementEntries[0].action: empty list`},
+		{"action malformed", "    - effect: Allow\n      action:\n      - ec2:DescribeInstances\n      - ec2:RunInstances,ec2:StopInstances\n      resource: \"*\"\n",
+			`10: credentials request "r": statementEntries[0].action[1]: malformed action "ec2:RunInstances,ec2:StopInstances" (a list inside one string)`},
+		{"resource missing", "    - {effect: Allow, action: [a:b]}\n", `7: credentials request "r": statementEntries[0]: no Resource or NotResource (IAM Policy needs one)`},
+		{"resource malformed", "    - {effect: Allow, action: [a:b], resource: bucket}\n", `7: credentials request "r": statementEntries[0].resource: malformed resource "bucket" (want "*" or an ARN)`},
+		{"condition operator", "    - effect: Allow\n      action: [a:b]\n      resource: \"*\"\n      policyCondition:\n        StringLikee: {aws:SourceIp: x}\n",
+			`10: credentials request "r": statementEntries[0].policyCondition.StringLikee: unknown condition operator`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := head + tt.entries + "---\nkind: CredentialsRequest\nmetadata: {name: other}\nspec: {providerSpec: {kind: AWSProviderSpec, statementEntries: [{effect: Allow, action: [a:b], resource: \"*\"}]}}\n"
+			reqs, _, problems := Parse("f.yaml", []byte(data))
+			if tt.want == "" {
+				if len(problems) > 0 || len(reqs) != 2 {
+					t.Fatalf("reqs %d problems %v", len(reqs), problems)
+				}
+				return
+			}
+			if len(reqs) != 0 {
+				t.Errorf("%d requests kept; the file should be skipped", len(reqs))
+			}
+			if len(problems) != 1 || !strings.HasPrefix(problems[0].Error(), "f.yaml:"+tt.want) {
+				t.Fatalf("problems %v, want f.yaml:%s...", problems, tt.want)
+			}
+		})
+	}
+}
+
+// TestPolicyFileStrictness: the installer policy and instance-role
+// policies are identity policies read strictly.
+func TestPolicyFileStrictness(t *testing.T) {
+	tests := []struct{ name, doc, want string }{
+		{"valid", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:*"],"Resource":["*"]}]}`, ""},
+		{"not action", `{"Statement":{"Effect":"Deny","NotAction":"iam:*","Resource":"*"}}`, ""},
+		{"not resource", `{"Statement":{"Effect":"Allow","Action":"s3:*","NotResource":"arn:aws:s3:::secret/*"}}`, ""},
+		{"effect case", "{\"Statement\":[\n{\"Effect\":\"allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\"}]}", `p.json:2: Statement[0].Effect: "allow": want Allow or Deny (case-sensitive)`},
+		{"no action", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Resource\":\"*\"}]}", "p.json:2: Statement[0]: no Action or NotAction"},
+		{"no resource", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"ec2:*\"}]}", "p.json:2: Statement[0]: no Resource or NotResource (IAM Policy needs one)"},
+		{"empty statement list", `{"Version":"2012-10-17","Statement":[]}`, ""},
+		{"action and not action", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}]}", "p.json:2: Statement[0].NotAction: a statement has Action or NotAction, not both"},
+		{"malformed action", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"s3:\",\"Resource\":\"*\"}]}", `p.json:2: Statement[0].Action: malformed action "s3:" (no action name)`},
+		{"malformed resource", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"bucket/*\"}]}", `p.json:2: Statement[0].Resource: malformed resource "bucket/*" (want "*" or an ARN)`},
+		{"duplicate element", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}", "p.json:2: Statement[0].Effect: element given twice"},
+		{"unknown element", "{\"Statement\":[\n{\"Effect\":\"Allow\",\"Action\":\"ec2:*\",\"Resource\":\"*\",\n\"Comment\":\"x\"}]}", `p.json:3: Statement[0].Comment: unknown element`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParsePolicy("p.json", []byte(tt.doc))
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Fatalf("err %v, want %s...", err, tt.want)
+			}
+		})
+	}
+	// Instance-role policies: the line is the file's.
+	roles := "{\n\"<infraID>-master-role\": {\"PolicyDocument\": {\n\"Statement\": [\n{\"Effect\": \"Allow\", \"Action\": \"ec2:*\"}]}}}"
+	_, err := ParseInstanceRoles("roles.json", []byte(roles))
+	if want := `roles.json:4: role "<infraID>-master-role": Statement[0]: no Resource or NotResource`; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err %v, want %s...", err, want)
 	}
 }

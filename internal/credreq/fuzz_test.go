@@ -25,10 +25,8 @@ func FuzzParse(f *testing.F) {
 			if _, err := json.Marshal(r.Manifest); err != nil {
 				t.Fatalf("manifest not encodable: %v", err)
 			}
-			for _, st := range r.Statements {
-				if err := st.Validate(); err != nil {
-					t.Fatalf("invalid statement returned: %v", err)
-				}
+			if r.Policy == nil {
+				t.Fatal("request without a policy returned")
 			}
 		}
 		for _, p := range problems {

@@ -43,8 +43,9 @@ type CredentialsRequest struct {
 	Namespace           string
 	SecretRef           SecretRef
 	ServiceAccountNames []string
-	// Statements are spec.providerSpec.statementEntries as IAM statements.
-	Statements []policy.Statement
+	// Policy is spec.providerSpec.statementEntries as the IAM policy CCO
+	// builds from them, parsed strictly (see entriesPolicy).
+	Policy *policy.Policy
 	// Manifest is the document as parsed, for credentials_requests.json.
 	Manifest map[string]any
 }
@@ -55,6 +56,9 @@ type FileError struct {
 	File string
 	Line int
 	Err  error
+	// policy marks a statementEntries policy IAM would refuse: the whole
+	// file is skipped, not only its document.
+	policy bool
 }
 
 func (e *FileError) Error() string {
@@ -186,11 +190,11 @@ func Parse(file string, data []byte) (reqs []*CredentialsRequest, otherClouds in
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return reqs, otherClouds, problems
+			return skipOnPolicyError(reqs, problems), otherClouds, problems
 		}
 		if err != nil {
 			problems = append(problems, yamlError(file, err))
-			return reqs, otherClouds, problems
+			return skipOnPolicyError(reqs, problems), otherClouds, problems
 		}
 		if len(doc.Content) == 0 {
 			continue
@@ -238,6 +242,18 @@ func Parse(file string, data []byte) (reqs []*CredentialsRequest, otherClouds in
 	}
 }
 
+// skipOnPolicyError drops every request of a file in which one request's
+// statementEntries are not a policy IAM accepts: a file is one component's
+// grant, and half of it would make a misleading diff.
+func skipOnPolicyError(reqs []*CredentialsRequest, problems []*FileError) []*CredentialsRequest {
+	for _, p := range problems {
+		if p.policy {
+			return nil
+		}
+	}
+	return reqs
+}
+
 // manifest is the part of a CredentialsRequest cci reads.
 type manifest struct {
 	Kind     string `yaml:"kind"`
@@ -253,32 +269,8 @@ type manifest struct {
 }
 
 type awsProviderSpec struct {
-	Kind             string  `yaml:"kind"`
-	StatementEntries []entry `yaml:"statementEntries"`
-}
-
-// entry is one statementEntries item (CCO's StatementEntry).
-type entry struct {
-	Effect          string                    `yaml:"effect"`
-	Action          stringList                `yaml:"action"`
-	Resource        stringList                `yaml:"resource"`
-	PolicyCondition map[string]map[string]any `yaml:"policyCondition"`
-}
-
-// stringList accepts a scalar or a sequence of scalars.
-type stringList []string
-
-func (l *stringList) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
-		*l = stringList{n.Value}
-		return nil
-	}
-	var ss []string
-	if err := n.Decode(&ss); err != nil {
-		return err
-	}
-	*l = ss
-	return nil
+	Kind             string      `yaml:"kind"`
+	StatementEntries []yaml.Node `yaml:"statementEntries"`
 }
 
 // parseRequest reads one document or List item. It returns (nil, false,
@@ -316,44 +308,17 @@ func parseRequest(file string, n *yaml.Node) (*CredentialsRequest, bool, *FileEr
 		SecretRef:           m.Spec.SecretRef,
 		ServiceAccountNames: m.Spec.ServiceAccountNames,
 	}
-	entries := lookup(ps, "statementEntries")
-	for i, e := range spec.StatementEntries {
-		st := policy.Statement{
-			Effect:   canonicalEffect(e.Effect),
-			Action:   policy.StringList(e.Action),
-			Resource: policy.StringList(e.Resource),
-		}
-		if len(e.PolicyCondition) > 0 {
-			st.Condition = map[string]map[string]any{}
-			for op, kv := range e.PolicyCondition {
-				st.Condition[op] = jsonable(kv).(map[string]any)
-			}
-		}
-		if err := st.Validate(); err != nil {
-			line := n.Line
-			if entries != nil && entries.Kind == yaml.SequenceNode && i < len(entries.Content) {
-				line = entries.Content[i].Line
-			}
-			return nil, false, &FileError{File: file, Line: line, Err: fmt.Errorf("credentials request %q: statementEntries[%d]: %w", r.Name, i, err)}
-		}
-		r.Statements = append(r.Statements, st)
+	pol, ferr := entriesPolicy(file, r.Name, lookup(ps, "statementEntries"), n.Line)
+	if ferr != nil {
+		return nil, false, ferr
 	}
+	r.Policy = pol
 	var raw map[string]any
 	if err := n.Decode(&raw); err != nil {
 		return nil, false, docError(file, n, err)
 	}
 	r.Manifest = jsonable(raw).(map[string]any)
 	return r, false, nil
-}
-
-func canonicalEffect(e string) string {
-	switch {
-	case strings.EqualFold(e, policy.Allow):
-		return policy.Allow
-	case strings.EqualFold(e, policy.Deny):
-		return policy.Deny
-	}
-	return e
 }
 
 // lookup follows a path of mapping keys. It never expands aliases beyond

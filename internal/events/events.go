@@ -105,6 +105,11 @@ type Summary struct {
 	// DataEventSources lists the eventSources of data events in the trail.
 	// compare uses it to tell "unused" from "not logged".
 	DataEventSources []string `json:"dataEventSources"`
+	// DataEventBuckets lists the S3 buckets (requestParameters.bucketName)
+	// of S3 data events in the trail, so compare can tell an unused object
+	// action on one bucket from one whose bucket the trail does not log.
+	// Absent (nil) in summaries written before it existed.
+	DataEventBuckets []string `json:"dataEventBuckets"`
 }
 
 // AppendIndentJSON writes st as encoding/json would inside file_status.json

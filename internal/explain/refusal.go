@@ -122,30 +122,24 @@ func requestMatch(r *credreq.CredentialsRequest, by []string) RequestMatch {
 	return RequestMatch{Ref: r.Ref, Name: r.Name, SecretRef: r.SecretRef, ServiceAccounts: r.ServiceAccountNames, MatchedBy: by}
 }
 
-// requestsAction says how the request's entries cover action.
+// requestsAction says how the request's entries cover action, decided by
+// the evaluator for some resource with conditions unknown (as compare
+// decides coverage): "yes", "conditional", "denied" or "no".
 func requestsAction(r *credreq.CredentialsRequest, action string) string {
-	out := "no"
-	for _, s := range r.Statements {
-		_, hit := policy.MatchAny(s.Action, action)
-		if len(s.NotAction) > 0 {
-			_, excluded := policy.MatchAny(s.NotAction, action)
-			hit = !excluded
-		}
-		if !hit {
-			continue
-		}
-		if strings.EqualFold(s.Effect, policy.Deny) {
-			return "denied"
-		}
-		if s.Conditional() {
-			if out == "no" {
-				out = "conditional"
-			}
-		} else {
-			out = "yes"
-		}
+	if r.Policy == nil {
+		return "no"
 	}
-	return out
+	set := &policy.PolicySet{Identity: []*policy.Policy{r.Policy}}
+	res := set.Evaluate(&policy.Request{Action: action, Resource: "*", ConditionsUnknown: true})
+	switch {
+	case res.Decision == policy.ExplicitDeny:
+		return "denied"
+	case res.Decision != policy.Allowed:
+		return "no"
+	case res.Conditional:
+		return "conditional"
+	}
+	return "yes"
 }
 
 // nextSteps says what to look at, from the cause and what is known.

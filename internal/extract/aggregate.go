@@ -28,6 +28,9 @@ type aggregate struct {
 	ids      map[string]*idAgg
 	lineage  map[lineageKey]struct{}
 	dataSrcs map[string]struct{}
+	// dataBuckets are the buckets of S3 data events: one entry per bucket,
+	// so it stays as small as the account's bucket list.
+	dataBuckets map[string]struct{}
 	// mappings caches policy.MapEvent per eventSource and eventName.
 	mappings map[string]map[string]policy.Mapping
 	first    int64
@@ -87,11 +90,12 @@ type deniedKey struct{ code, action, cause string }
 
 func newAggregate() *aggregate {
 	return &aggregate{
-		ids:      map[string]*idAgg{},
-		lineage:  map[lineageKey]struct{}{},
-		dataSrcs: map[string]struct{}{},
-		mappings: map[string]map[string]policy.Mapping{},
-		shapes:   map[string]*shape{},
+		ids:         map[string]*idAgg{},
+		lineage:     map[lineageKey]struct{}{},
+		dataSrcs:    map[string]struct{}{},
+		dataBuckets: map[string]struct{}{},
+		mappings:    map[string]map[string]policy.Mapping{},
+		shapes:      map[string]*shape{},
 	}
 }
 
@@ -178,6 +182,10 @@ func (id *idAgg) action(name string) *actAgg {
 	return act
 }
 
+// s3Source is the eventSource of S3, whose data events are recorded per
+// bucket.
+const s3Source = "s3.amazonaws.com"
+
 // add records one call by identity name.
 func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 	arn := r.UserIdentity.ARN
@@ -221,6 +229,12 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 			clear(a.shapes)
 		}
 		a.shapes[string(k)] = sh
+	}
+
+	if data && r.EventSource == s3Source {
+		// Not part of the shape: one map lookup per S3 data event, and a
+		// bucket name stored once.
+		addSet(a.dataBuckets, r.RequestParameters.BucketName)
 	}
 
 	span(&a.first, &a.last, t)
@@ -318,6 +332,9 @@ func (a *aggregate) merge(b *aggregate) {
 	}
 	for k := range b.dataSrcs {
 		a.dataSrcs[k] = struct{}{}
+	}
+	for k := range b.dataBuckets {
+		a.dataBuckets[k] = struct{}{}
 	}
 	for name, bid := range b.ids {
 		aid, ok := a.ids[name]

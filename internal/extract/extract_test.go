@@ -461,3 +461,40 @@ func TestCancelWritesNothing(t *testing.T) {
 		t.Errorf("events.json written after cancel: %v", err)
 	}
 }
+
+// TestDataEventBuckets: summary.json lists the buckets of S3 data events,
+// whatever the shape cache holds (two records that differ only in bucket
+// share a shape), and only of data events.
+func TestDataEventBuckets(t *testing.T) {
+	s3rec := func(name, category, bucket string) map[string]any {
+		r := map[string]any{"eventSource": "s3.amazonaws.com", "eventName": name, "eventCategory": category}
+		if bucket != "" {
+			r["requestParameters"] = map[string]any{"bucketName": bucket, "key": "k"}
+		}
+		return r
+	}
+	tests := []struct {
+		name    string
+		records []map[string]any
+		want    []string
+	}{
+		{"none", []map[string]any{s3rec("ListBuckets", "Management", "")}, []string{}},
+		{"management calls name no data bucket", []map[string]any{s3rec("CreateBucket", "Management", "mgmt")}, []string{}},
+		{"one shape, two buckets", []map[string]any{s3rec("GetObject", "Data", "b2"), s3rec("GetObject", "Data", "b1"), s3rec("GetObject", "Data", "b2")}, []string{"b1", "b2"}},
+		{"data event without bucket", []map[string]any{s3rec("GetObject", "Data", "")}, []string{}},
+		{"other service", []map[string]any{{"eventSource": "lambda.amazonaws.com", "eventName": "Invoke", "eventCategory": "Data",
+			"requestParameters": map[string]any{"bucketName": "not-s3"}}}, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var rs []map[string]any
+			for _, r := range tt.records {
+				rs = append(rs, rec(r))
+			}
+			res := runFiles(t, map[string][]byte{"a.json": records(t, rs...)}, Options{Jobs: 1})
+			if !slices.Equal(res.summary.DataEventBuckets, tt.want) {
+				t.Errorf("dataEventBuckets = %v, want %v", res.summary.DataEventBuckets, tt.want)
+			}
+		})
+	}
+}

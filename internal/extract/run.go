@@ -131,6 +131,10 @@ func (r *runner) write() (*events.Summary, error) {
 	if sum.DataEventSources == nil {
 		sum.DataEventSources = []string{}
 	}
+	sum.DataEventBuckets = sortedSet(r.total.dataBuckets)
+	if sum.DataEventBuckets == nil {
+		sum.DataEventBuckets = []string{}
+	}
 	if r.total.first != 0 {
 		sum.FirstEvent, sum.LastEvent = formatTime(r.total.first), formatTime(r.total.last)
 	}

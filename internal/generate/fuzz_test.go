@@ -41,7 +41,7 @@ func FuzzParseRequestsJSON(f *testing.F) {
 			if r.Ref != ref {
 				t.Fatalf("ref %q read as %q", ref, r.Ref)
 			}
-			g := Build(true, Input{Identity: "u", Required: []string{"ec2:RunInstances"}, Statements: r.Statements, Ref: ref})
+			g := Build(true, Input{Identity: "u", Required: []string{"ec2:RunInstances"}, Statements: r.Policy.Views(), Ref: ref})
 			if _, err := RenderRequest(r.Manifest, g.Entries, headComment(g)); err != nil {
 				t.Fatalf("rendering %s: %v", ref, err)
 			}

@@ -94,7 +94,7 @@ func scopeOf(sts []policy.Statement, action string) scope {
 		if st.Effect != policy.Allow || len(st.NotAction) > 0 || len(st.NotResource) > 0 {
 			continue
 		}
-		if _, ok := policy.MatchAny(st.Action, action); ok {
+		if _, ok := policy.MatchAnyAction(st.Action, action); ok {
 			return scope{resource: resourceOrAny(st.Resource), condition: st.Condition}
 		}
 	}
@@ -191,7 +191,7 @@ func Build(collapse bool, ins ...Input) Grant {
 		}
 		e := Entry{Effect: policy.Allow, Resource: gr.scope.resource, Condition: gr.scope.condition}
 		for p, why := range gr.kept {
-			if _, ok := policy.MatchAny(actions, p); ok && !policy.IsWildcard(p) {
+			if _, ok := policy.MatchAnyAction(actions, p); ok && !policy.IsWildcard(p) {
 				continue // used as well: granted already
 			}
 			actions = append(actions, p)
@@ -247,7 +247,7 @@ func Collapse(actions []string) []string {
 			pattern := svc + ":" + v + "*"
 			var fam []string
 			for _, a := range all {
-				if policy.Match(pattern, a) {
+				if policy.MatchAction(pattern, a) {
 					fam = append(fam, a)
 				}
 			}

@@ -78,7 +78,7 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 					if err != nil {
 						return err
 					}
-					in.Statements = r.Statements
+					in.Statements = r.Policy.Views()
 				}
 			}
 		}

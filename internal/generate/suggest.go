@@ -55,14 +55,14 @@ func WriteSuggested(dir string, ins []SuggestInput) error {
 		inputs := make([]Input, 0, len(group))
 		for _, s := range group {
 			inputs = append(inputs, Input{Identity: s.Identity, Required: s.Required, Unmapped: s.Unmapped, Implicit: s.Implicit, Ref: ref,
-				Statements: r.Statements, UnsupportedCheck: s.UnsupportedCheck, Reasons: s.Reasons})
+				Statements: r.Policy.Views(), UnsupportedCheck: s.UnsupportedCheck, Reasons: s.Reasons})
 		}
 		g := Build(false, inputs...)
 		suggested, err := RenderRequest(r.Manifest, g.Entries, headComment(g))
 		if err != nil {
 			return fmt.Errorf("suggesting request %s: %w", ref, err)
 		}
-		original, err := RenderRequest(r.Manifest, entriesOf(r.Statements), "")
+		original, err := RenderRequest(r.Manifest, entriesOf(r.Policy.Views()), "")
 		if err != nil {
 			return fmt.Errorf("suggesting request %s: %w", ref, err)
 		}

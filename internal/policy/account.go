@@ -174,7 +174,7 @@ func ParseAccountDetails(data []byte) (*AccountDetails, error) {
 		return nil, detailsError(data, err, dec.InputOffset())
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &AccountDetailsError{Line: lineAt(data, dec.InputOffset()), Err: errors.New("data after the JSON object")}
+		return nil, &AccountDetailsError{Line: lineOf(data, int(dec.InputOffset())), Err: errors.New("data after the JSON object")}
 	}
 	// A list present, even empty, decodes to a non-nil slice.
 	if raw.UserDetailList == nil && raw.GroupDetailList == nil && raw.RoleDetailList == nil && raw.Policies == nil {
@@ -249,24 +249,24 @@ func detailsError(data []byte, err error, off int64) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		// The line of the last character: where the cut is.
 		end := len(bytes.TrimRight(data, " \t\r\n"))
-		return &AccountDetailsError{Line: lineAt(data, int64(end)), Truncated: true, Err: err}
+		return &AccountDetailsError{Line: lineOf(data, int(int64(end))), Truncated: true, Err: err}
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		if se.Offset >= int64(len(data)) {
 			end := len(bytes.TrimRight(data, " \t\r\n"))
-			return &AccountDetailsError{Line: lineAt(data, int64(end)), Truncated: true, Err: err}
+			return &AccountDetailsError{Line: lineOf(data, int(int64(end))), Truncated: true, Err: err}
 		}
-		return &AccountDetailsError{Line: lineAt(data, se.Offset), Err: fmt.Errorf("not JSON: %w", err)}
+		return &AccountDetailsError{Line: lineOf(data, int(se.Offset)), Err: fmt.Errorf("not JSON: %w", err)}
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field == "" {
-		return &AccountDetailsError{Line: lineAt(data, te.Offset), Err: fmt.Errorf("a JSON %s: want the object aws iam get-account-authorization-details prints", te.Value)}
+		return &AccountDetailsError{Line: lineOf(data, int(te.Offset)), Err: fmt.Errorf("a JSON %s: want the object aws iam get-account-authorization-details prints", te.Value)}
 	}
 	if errors.As(err, &te) {
-		return &AccountDetailsError{Line: lineAt(data, te.Offset), Err: fmt.Errorf("%s: want %s, not a JSON %s", te.Field, te.Type, te.Value)}
+		return &AccountDetailsError{Line: lineOf(data, int(te.Offset)), Err: fmt.Errorf("%s: want %s, not a JSON %s", te.Field, te.Type, te.Value)}
 	}
-	return &AccountDetailsError{Line: lineAt(data, off), Err: err}
+	return &AccountDetailsError{Line: lineOf(data, int(off)), Err: err}
 }
 
 // NewAccountDetails returns empty details, ready to Merge pages into.

@@ -38,7 +38,7 @@ func Expand(pattern string) []string {
 	}
 	var out []string
 	for _, a := range candidates {
-		if Match(pattern, a) {
+		if MatchAction(pattern, a) {
 			out = append(out, a)
 		}
 	}
@@ -47,3 +47,6 @@ func Expand(pattern string) []string {
 
 // AllActions returns the whole action list, sorted case-insensitively.
 func AllActions() []string { return append([]string(nil), canonicalActions[:]...) }
+
+// IsWildcard reports whether an action pattern holds '*' or '?'.
+func IsWildcard(pattern string) bool { return strings.ContainsAny(pattern, "*?") }

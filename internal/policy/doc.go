@@ -4,7 +4,10 @@
 // statements match actions. It also evaluates IAM's policy language as AWS
 // documents it: ParsePolicy reads a document (strictly or leniently) and
 // PolicySet.Evaluate decides a Request against identity, boundary, SCP,
-// resource, session and VPC endpoint policies (see evaluate.go).
+// resource, session and VPC endpoint policies (see evaluate.go). With
+// Request.ConditionsUnknown it answers the question compare asks of a call
+// seen in CloudTrail: can some request of this action be allowed, and does
+// that rest on conditions or resources CloudTrail cannot show.
 // ParseAccountDetails reads `aws iam get-account-authorization-details`
 // (account.go) and gathers the policies in force for a user or role. It
 // knows nothing of OpenShift.

@@ -52,6 +52,13 @@ type Request struct {
 	// Context holds condition keys and their values. Key names are
 	// compared without case. Values are strings as the AWS CLI passes them.
 	Context map[string][]string
+	// ConditionsUnknown asks whether some request of the action can be
+	// allowed when neither its context nor its exact resource is known (a
+	// call seen in CloudTrail, which records no condition keys): an Allow
+	// applies whatever its conditions, a Deny only when it has none and
+	// its resources cover Resource. Result.Conditional then says whether
+	// the answer rests on what is unknown.
+	ConditionsUnknown bool
 }
 
 // PolicySet is every policy that applies to a request, by type.
@@ -98,6 +105,11 @@ type Result struct {
 	// them, sorted, once each) that statements needed and the request
 	// lacked.
 	MissingContextValues []string
+	// Conditional is set with Request.ConditionsUnknown: the decision is
+	// allowed, but every Allow that applied has a condition or covers only
+	// some of the request's resources, or a Deny with a condition or a
+	// narrower resource may apply.
+	Conditional bool
 	// AllowedByBoundary and AllowedByOrganizations are nil when no
 	// boundary or SCP was given.
 	AllowedByBoundary      *bool
@@ -118,6 +130,10 @@ type evalContext struct {
 	}
 	nDerived    int
 	missingKeys map[string]string // lower -> as spelled
+	// unknown is Request.ConditionsUnknown; sure counts Allows that
+	// applied without depending on it, unsure Denies that may apply.
+	unknown      bool
+	sure, unsure int
 }
 
 func (ctx *evalContext) lookup(lower string) ([]string, bool) {
@@ -155,7 +171,7 @@ func (ctx *evalContext) derive(key, val string) {
 }
 
 func newContext(req *Request) *evalContext {
-	ctx := &evalContext{action: req.Action, caller: parseCaller(req.Caller)}
+	ctx := &evalContext{action: req.Action, caller: parseCaller(req.Caller), unknown: req.ConditionsUnknown}
 	res := req.Resource
 	if res == "" {
 		res = "*"
@@ -214,14 +230,16 @@ func (s *PolicyStatement) applies(pol *Policy, ctx *evalContext) stmtOutcome {
 	case pol.Type.principalBased():
 		return notApplicable
 	}
-	ok := true
-	for i := range s.conds {
-		// Evaluate every clause, so MissingContextValues names them all.
-		if !s.conds[i].eval(ctx) {
-			ok = false
+	if ctx.unknown {
+		certain := len(s.conds) == 0 && s.coversRequest(ctx)
+		switch {
+		case s.Deny && !certain:
+			ctx.unsure++
+			return notApplicable
+		case !s.Deny && certain:
+			ctx.sure++
 		}
-	}
-	if !ok {
+	} else if !s.condsHold(ctx) {
 		return notApplicable
 	}
 	switch {
@@ -236,15 +254,8 @@ func (s *PolicyStatement) applies(pol *Policy, ctx *evalContext) stmtOutcome {
 }
 
 func (s *PolicyStatement) actionMatches(action string) bool {
-	if s.noActions {
-		return false
-	}
-	for _, p := range s.actions {
-		if actionMatches(p, action) {
-			return !s.notAction
-		}
-	}
-	return s.notAction
+	_, ok := s.MatchingAction(action)
+	return ok
 }
 
 func (s *PolicyStatement) resourceMatches(pol *Policy, ctx *evalContext) bool {
@@ -276,6 +287,36 @@ func (s *PolicyStatement) resourceMatches(pol *Policy, ctx *evalContext) bool {
 		}
 	}
 	return s.notResource
+}
+
+// condsHold evaluates every clause, so MissingContextValues names them
+// all.
+func (s *PolicyStatement) condsHold(ctx *evalContext) bool {
+	ok := true
+	for i := range s.conds {
+		if !s.conds[i].eval(ctx) {
+			ok = false
+		}
+	}
+	return ok
+}
+
+// coversRequest reports whether the statement's Resource surely holds
+// every resource the request's names (a NotResource never does).
+func (s *PolicyStatement) coversRequest(ctx *evalContext) bool {
+	if s.notResource {
+		return false
+	}
+	for i := range s.resources {
+		rp := &s.resources[i]
+		if rp.invalid || rp.dynamic {
+			continue
+		}
+		if !ctx.resPat || covers(&rp.g, &ctx.resource) {
+			return true
+		}
+	}
+	return false
 }
 
 // policyOutcome evaluates every statement of a policy.
@@ -421,6 +462,9 @@ func (set *PolicySet) Evaluate(req *Request) Result {
 			collect(lvl)
 		}
 		r.Matched = allows
+	}
+	if ctx.unknown && r.Decision == Allowed {
+		r.Conditional = ctx.sure == 0 || ctx.unsure > 0
 	}
 	if len(ctx.missingKeys) > 0 {
 		r.MissingContextValues = make([]string, 0, len(ctx.missingKeys))

@@ -63,7 +63,7 @@ type grants struct {
 func grantsOf(r *credreq.CredentialsRequest) *grants {
 	g := &grants{ref: r.Ref, allow: map[string]bool{}, deny: map[string]bool{},
 		resources: map[string]map[string]bool{}, conditions: map[string]map[string]bool{}}
-	for _, st := range r.Statements {
+	for _, st := range r.Policy.Views() {
 		for _, a := range st.Action {
 			if c, ok := policy.Canonical(a); ok {
 				a = c // IAM compares actions without case

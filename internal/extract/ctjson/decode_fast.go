@@ -90,7 +90,7 @@ var keptNames = [...][]string{
 	objUser:    {"type", "principalId", "arn", "accountId", "userName", "invokedBy", "sessionContext"},
 	objSession: {"sessionIssuer"},
 	objIssuer:  {"type", "userName", "arn"},
-	objParams:  {"userName", "roleName", "roleArn"},
+	objParams:  {"userName", "roleName", "roleArn", "bucketName"},
 }
 
 // walkObject decodes the object (or null) at b[i] into the part of rec
@@ -247,6 +247,8 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 			return rec.str(b, i, &p.RoleName)
 		case "roleArn":
 			return rec.str(b, i, &p.RoleArn)
+		case "bucketName":
+			return rec.str(b, i, &p.BucketName)
 		}
 	}
 	// Not a kept name as spelled: maybe one escaped or in another case.

@@ -150,6 +150,7 @@ var fastCases = []string{
 	`{"eventName":"a","userIdentity":{"type":"T"},"userIdentity":null}`,
 	`{"eventName":"a","eventName":null}`,
 	`{"eventName":"a","requestParameters":{"RoleName":"r","roleArn":"arn:aws:iam::1:role/x","other":{"userName":"no"}}}`,
+	`{"eventSource":"s3.amazonaws.com","eventCategory":"Data","requestParameters":{"bucketName":"b-1","key":"k","BucketName":"B"}}`,
 	`{"eventName":"a","userIdentity":{"Type":"IAMUser","USERNAME":"bob","sessionContext":{"SessionIssuer":{"userName":"r","Arn":"x"}}}}`,
 	`{"eventName":"a","x":"\q\u00zz","eventSource":"s"}`,
 	"{\"eventName\":\"a\x01\xff\",\"eventSource\":\"s\"}",

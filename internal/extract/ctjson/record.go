@@ -28,6 +28,8 @@ type Record struct {
 		UserName string `json:"userName"`
 		RoleName string `json:"roleName"`
 		RoleArn  string `json:"roleArn"`
+		// BucketName names the bucket of S3 calls, data events included.
+		BucketName string `json:"bucketName"`
 	} `json:"requestParameters"`
 }
 
