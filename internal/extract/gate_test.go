@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -282,4 +281,37 @@ func TestSymlinks(t *testing.T) {
 	}
 }
 
-var _ = errors.New
+func TestValidateRanges(t *testing.T) {
+	base := Options{EventsPaths: []string{"in"}, Output: "out"}
+	for _, tc := range []struct {
+		name string
+		edit func(*Options)
+		want string // "" means valid
+	}{
+		{"defaults", func(*Options) {}, ""},
+		{"delivery slack 0 is valid", func(o *Options) { o.DeliverySlack = 0 }, ""},
+		{"negative slack", func(o *Options) { o.DeliverySlack = -time.Second }, "--delivery-slack -1s: want 0s or more"},
+		{"negative wait timeout", func(o *Options) { o.WaitTimeout = -time.Minute }, "--wait-timeout -1m0s: want 0s or more"},
+		{"negative concurrency", func(o *Options) { o.S3Concurrency = -1 }, "--s3-concurrency -1: want 1 or more"},
+		{"negative jobs", func(o *Options) { o.Jobs = -2 }, "--jobs -2: want 0 (one per CPU) or more"},
+		{"quiet and progress", func(o *Options) { o.Quiet, o.Progress = true, true }, "--quiet and --progress conflict"},
+		{"fail-on empty", func(o *Options) { o.FailOn = []string{"empty"} }, ""},
+		{"fail-on all", func(o *Options) { o.FailOn = []string{"all"} }, ""},
+		{"fail-on unknown", func(o *Options) { o.FailOn = []string{"missing"} }, `--fail-on "missing": want empty or all`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := base
+			tc.edit(&o)
+			err := o.Validate()
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("Validate = %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || exit.Code(err) != exit.Usage):
+				t.Errorf("Validate = %v, want a usage error with %q", err, tc.want)
+			}
+			if tc.want == "" && tc.name == "delivery slack 0 is valid" && o.DeliverySlack != 0 {
+				t.Errorf("DeliverySlack 0 became %s", o.DeliverySlack)
+			}
+		})
+	}
+}

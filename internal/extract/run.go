@@ -187,11 +187,19 @@ func (r *runner) write(interrupted bool) (*events.Summary, error) {
 }
 
 func (r *runner) printSummary(w io.Writer, s *events.Summary, took time.Duration) {
-	fmt.Fprintf(w, "cci: %d objects (%d success, %d partial, %d skipped, %d error; %d digests)\n",
+	interrupted := ""
+	if n := s.ObjectsByResult[events.ResultInterrupted]; n > 0 {
+		interrupted = fmt.Sprintf(", %d interrupted", n)
+	}
+	fmt.Fprintf(w, "cci: %d objects (%d success, %d partial, %d skipped, %d error%s; %d digests)\n",
 		s.Objects, s.ObjectsByResult[events.ResultSuccess], s.ObjectsByResult[events.ResultPartial],
-		s.ObjectsByResult[events.ResultSkipped], s.ObjectsByResult[events.ResultError], s.DigestsSkipped)
-	fmt.Fprintf(w, "cci: %d records (%d kept, %d filtered out, %d invalid; %d by AWS services)\n",
-		s.Records, s.RecordsProcessed, s.RecordsSkipped, s.RecordsInvalid, s.ServiceRecords)
+		s.ObjectsByResult[events.ResultSkipped], s.ObjectsByResult[events.ResultError], interrupted, s.DigestsSkipped)
+	dups := ""
+	if s.DuplicateRecords > 0 {
+		dups = fmt.Sprintf(" (%d duplicates)", s.DuplicateRecords)
+	}
+	fmt.Fprintf(w, "cci: %d records (%d kept, %d filtered out%s, %d invalid; %d by AWS services)\n",
+		s.Records, s.RecordsProcessed, s.RecordsSkipped, dups, s.RecordsInvalid, s.ServiceRecords)
 	if s.FirstEvent != "" {
 		fmt.Fprintf(w, "cci: %d identities, events from %s to %s\n", s.Identities, s.FirstEvent, s.LastEvent)
 	} else {
