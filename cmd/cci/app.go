@@ -100,6 +100,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.As(err, &h) {
 		msg, hints = h.err.Error(), h.hints
 	}
+	// Runtime errors may carry hints too (s3.HintError: no credentials, an
+	// unreachable endpoint).
+	var uh interface{ UserHints() []string }
+	if errors.As(err, &uh) {
+		hints = append(hints, uh.UserHints()...)
+	}
 	for _, l := range strings.Split(msg, "\n") {
 		fmt.Fprintf(stderr, "cci: error: %s\n", l)
 	}

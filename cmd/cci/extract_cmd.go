@@ -50,6 +50,8 @@ func extractCommand() *command {
 				&cli.DurationFlag{Name: "wait-timeout", Value: defaultWaitTimeout, Usage: "give up waiting after this", EnvVars: env("WAIT_TIMEOUT")},
 				&cli.DurationFlag{Name: "wait-interval", Value: defaultWaitInterval, Usage: "time between listings while waiting", EnvVars: env("WAIT_INTERVAL")},
 				&cli.BoolFlag{Name: "wait-strict", Usage: "exit 5 instead of 0 when the wait times out", EnvVars: env("WAIT_STRICT")},
+				&cli.BoolFlag{Name: "dedupe", Usage: "drop records whose eventID was seen already (on whenever --events-path is given more than once)", EnvVars: env("DEDUPE")},
+				&cli.StringSliceFlag{Name: "fail-on", Usage: "exit 3 on this `CONDITION`: empty (no record kept), or all", EnvVars: env("FAIL_ON")},
 				&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no summary or progress on stderr", EnvVars: env("QUIET")},
 				&cli.BoolFlag{Name: "progress", Usage: "print progress on stderr even when it is not a terminal (a line every 10s)", EnvVars: env("PROGRESS")},
 			},
@@ -63,7 +65,7 @@ func extractCommand() *command {
 		},
 		Required: []string{"events-path", "output"},
 		Inputs:   []string{"events-path"},
-		Exits:    []int{exit.Partial, exit.WaitTimeout},
+		Exits:    []int{exit.Findings, exit.Partial, exit.WaitTimeout},
 		Examples: []example{
 			{"one cluster's identities from a local copy of the trail", "cci extract --events-path ./trail --output out --principal-prefix mycluster-"},
 			{"the last day of an S3 trail, waiting for the records of the last minute to arrive",
@@ -92,6 +94,9 @@ func extractOptions(c *cli.Context) (extract.Options, error) {
 		WaitStrict:               c.Bool("wait-strict"),
 		Quiet:                    c.Bool("quiet"),
 		Progress:                 c.Bool("progress"),
+		Dedupe:                   c.Bool("dedupe"),
+		FailOn:                   list(c, "fail-on"),
+		Version:                  currentVersion(),
 		Stdin:                    c.App.Reader,
 	}
 	if o.Quiet && o.Progress {
@@ -122,12 +127,6 @@ func extractOptions(c *cli.Context) (extract.Options, error) {
 	}
 	if o.Jobs < 0 {
 		return o, usageError(fmt.Errorf("--jobs %d: want 0 (one per CPU) or more", o.Jobs))
-	}
-	// extract.Options reads a zero DeliverySlack as "the default"; an
-	// explicit 0s is passed as 1ns, which is no slack at all against
-	// CloudTrail's minute-resolution object names.
-	if o.DeliverySlack == 0 {
-		o.DeliverySlack = time.Nanosecond
 	}
 	var err error
 	if o.Since, err = parseTime("since", c.String("since")); err != nil {

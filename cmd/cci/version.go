@@ -29,6 +29,12 @@ func printVersion(w io.Writer) error {
 	return err
 }
 
+// currentVersion is this binary's buildVersion, as summary.json records it.
+func currentVersion() string {
+	bi, _ := debug.ReadBuildInfo()
+	return buildVersion(version, bi)
+}
+
 // buildVersion is cci's version: the -ldflags one, else the module
 // version from the build info ("go install ...@v1.2.3" records it; a
 // build in a git checkout records a pseudo-version), else "devel".

@@ -68,7 +68,7 @@ type Count struct {
 type FileStatus struct {
 	File          string `json:"file"`
 	CloudProvider string `json:"cloud_provider"`
-	Result        string `json:"result"` // success, partial, skipped, error
+	Result        string `json:"result"` // success, partial, skipped, error, interrupted
 	Error         string `json:"error,omitempty"`
 	Stat          Stat   `json:"stat"`
 }
@@ -79,6 +79,9 @@ const (
 	ResultPartial = "partial"
 	ResultSkipped = "skipped"
 	ResultError   = "error"
+	// ResultInterrupted is an object listed but not finished when a signal
+	// stopped the run; its records, if any were read, are counted.
+	ResultInterrupted = "interrupted"
 )
 
 // Stat counts the records of one object.
@@ -91,6 +94,8 @@ type Stat struct {
 
 // Summary is summary.json: what the run saw, for people and for compare.
 type Summary struct {
+	Version          string           `json:"cciVersion,omitempty"` // the cci that wrote it
+	Interrupted      bool             `json:"interrupted,omitempty"`
 	Objects          int64            `json:"objects"`
 	ObjectsByResult  map[string]int64 `json:"objectsByResult"`
 	DigestsSkipped   int64            `json:"digestsSkipped"`
@@ -98,10 +103,13 @@ type Summary struct {
 	RecordsProcessed int64            `json:"recordsProcessed"`
 	RecordsSkipped   int64            `json:"recordsSkipped"`
 	RecordsInvalid   int64            `json:"recordsInvalid"`
-	ServiceRecords   int64            `json:"serviceRecords"` // AWSService callers and AwsServiceEvent records
-	Identities       int              `json:"identities"`
-	FirstEvent       string           `json:"firstEvent,omitempty"`
-	LastEvent        string           `json:"lastEvent,omitempty"`
+	// DuplicateRecords counts records dropped as a repeat of an eventID
+	// already kept (more than one source, or --dedupe).
+	DuplicateRecords int64  `json:"duplicateRecords,omitempty"`
+	ServiceRecords   int64  `json:"serviceRecords"` // AWSService callers and AwsServiceEvent records
+	Identities       int    `json:"identities"`
+	FirstEvent       string `json:"firstEvent,omitempty"`
+	LastEvent        string `json:"lastEvent,omitempty"`
 	// DataEventSources lists the eventSources of data events in the trail.
 	// compare uses it to tell "unused" from "not logged".
 	DataEventSources []string `json:"dataEventSources"`

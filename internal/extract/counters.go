@@ -13,6 +13,9 @@ type counters struct {
 	ObjectsDone   atomic.Int64
 	BytesRead     atomic.Int64 // compressed bytes read from objects
 	Records       atomic.Int64
+	BytesListed   atomic.Int64 // sizes of the objects listed, when known
+	SizeUnknown   atomic.Bool  // some object was listed without a size
+	ListingDone   atomic.Bool  // the current pass has listed everything
 }
 
 // isTerminal reports whether w is a character device (a terminal), where a

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/cloud-credentials-insights/cci/internal/events"
 	"github.com/cloud-credentials-insights/cci/internal/extract/source"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -334,7 +333,7 @@ func TestUnreadableObject(t *testing.T) {
 	if err := r.pass(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := r.write()
+	sum, err := r.write(false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -445,21 +444,6 @@ func TestStdinAndMixedSources(t *testing.T) {
 	}
 	res.action(t, "bob", "ec2:DescribeInstances")
 	res.action(t, "alice", "ec2:DescribeInstances")
-}
-
-func TestCancelWritesNothing(t *testing.T) {
-	in := writeFiles(t, map[string][]byte{"a.json": records(t, rec(nil))})
-	out := filepath.Join(t.TempDir(), "out")
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	var stderr bytes.Buffer
-	err := Run(ctx, Options{EventsPaths: []string{in}, Output: out, Jobs: 1}, io.Discard, &stderr)
-	if err == nil || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "interrupted after") {
-		t.Fatalf("Run with a cancelled context = %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(out, events.EventsFile)); !os.IsNotExist(err) {
-		t.Errorf("events.json written after cancel: %v", err)
-	}
 }
 
 // TestDataEventBuckets: summary.json lists the buckets of S3 data events,

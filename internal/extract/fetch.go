@@ -21,6 +21,9 @@ type fetchPool struct {
 	tasks <-chan task
 	ready chan opened // unbuffered: each fetcher holds at most one open body
 	max   int
+	// dropped, when not nil, is told of every task not handed to a worker
+	// because the context was done.
+	dropped func(task)
 
 	mu      sync.Mutex
 	active  int  // fetchers running
@@ -37,8 +40,8 @@ const (
 	fetchHeadroom = 1.5
 )
 
-func startFetchPool(ctx context.Context, tasks <-chan task, max, jobs int) *fetchPool {
-	p := &fetchPool{ctx: ctx, tasks: tasks, ready: make(chan opened), max: max}
+func startFetchPool(ctx context.Context, tasks <-chan task, max, jobs int, dropped func(task)) *fetchPool {
+	p := &fetchPool{ctx: ctx, tasks: tasks, ready: make(chan opened), max: max, dropped: dropped}
 	p.growTo(min(fetchInitial, max))
 	go p.grow(jobs)
 	return p
@@ -66,6 +69,9 @@ func (p *fetchPool) fetch() {
 	}()
 	for t := range p.tasks {
 		if p.ctx.Err() != nil {
+			if p.dropped != nil {
+				p.dropped(t)
+			}
 			continue // drain so the listers can finish
 		}
 		start := time.Now()
@@ -76,6 +82,9 @@ func (p *fetchPool) fetch() {
 		case p.ready <- o:
 		case <-p.ctx.Done():
 			o.close()
+			if p.dropped != nil {
+				p.dropped(t)
+			}
 		}
 	}
 }

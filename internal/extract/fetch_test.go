@@ -147,7 +147,7 @@ func TestRemoteObjectsOpenedAhead(t *testing.T) {
 			if err := r.pass(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := r.write(); err != nil {
+			if _, err := r.write(false); err != nil {
 				t.Fatal(err)
 			}
 			if got := src.opens.Load(); got != int64(len(objects)) {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
-	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 )
 
 // Options is everything `cci extract` needs. The CLI layer fills it; Validate
@@ -35,16 +34,40 @@ type Options struct {
 	EndpointURL   string
 	S3PathStyle   bool
 	S3Concurrency int           // most objects opened ahead of the workers (fetch.go); 0 means 256
-	DeliverySlack time.Duration // how late CloudTrail may deliver; 0 means 15m
+	DeliverySlack time.Duration // how late CloudTrail may deliver; 0 means none (the CLI passes 15m)
 	WaitUntil     time.Time     // keep listing until a record after this is seen
-	WaitTimeout   time.Duration
-	WaitInterval  time.Duration
-	WaitStrict    bool // exit 5 instead of 0 when the wait times out
+	WaitTimeout   time.Duration // 0 means 30m
+	WaitInterval  time.Duration // 0 means 2m
+	WaitStrict    bool          // exit 5 instead of 0 when the wait times out
 
 	Quiet    bool // no summary or progress on stderr
 	Progress bool // force the progress line even when stderr is not a terminal
 
+	// Dedupe drops a record whose eventID was already kept. It is on
+	// whenever more than one events path is given (dedupe.go).
+	Dedupe bool
+	// FailOn lists the conditions that end the run with exit 3: "empty"
+	// (no record kept), or "all" for every one of them.
+	FailOn []string
+	// Version is the cci version written to summary.json.
+	Version string
+
 	Stdin io.Reader // for "-"; nil means none
+}
+
+// Conditions of --fail-on.
+const (
+	FailEmpty = "empty" // no record kept: nothing was analysed
+	FailAll   = "all"
+)
+
+func (o *Options) failOn(cond string) bool {
+	for _, f := range o.FailOn {
+		if f == cond || f == FailAll {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultMaxRecordBytes bounds one record. Real records stay far below it
@@ -67,8 +90,30 @@ func (o *Options) Validate() error {
 	if o.CloudProvider != "" && !strings.EqualFold(o.CloudProvider, "AWS") {
 		errs = append(errs, fmt.Errorf("cloud-provider %q is not supported: cci reads AWS CloudTrail only", o.CloudProvider))
 	}
-	if o.Jobs < 0 || o.S3Concurrency < 0 || o.MaxRecordBytes < 0 {
-		errs = append(errs, errors.New("--jobs, --s3-concurrency and the record limit must not be negative"))
+	if o.Jobs < 0 {
+		errs = append(errs, fmt.Errorf("--jobs %d: want 0 (one per CPU) or more", o.Jobs))
+	}
+	if o.S3Concurrency < 0 {
+		errs = append(errs, fmt.Errorf("--s3-concurrency %d: want 1 or more", o.S3Concurrency))
+	}
+	if o.MaxRecordBytes < 0 {
+		errs = append(errs, errors.New("the record limit must not be negative"))
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"delivery-slack", o.DeliverySlack}, {"wait-timeout", o.WaitTimeout}, {"wait-interval", o.WaitInterval}} {
+		if d.v < 0 {
+			errs = append(errs, fmt.Errorf("--%s %s: want 0s or more", d.name, d.v))
+		}
+	}
+	if o.Quiet && o.Progress {
+		errs = append(errs, errors.New("--quiet and --progress conflict: --quiet prints no progress"))
+	}
+	for _, f := range o.FailOn {
+		if f != FailEmpty && f != FailAll {
+			errs = append(errs, fmt.Errorf("--fail-on %q: want %s or %s", f, FailEmpty, FailAll))
+		}
 	}
 	if len(errs) > 0 {
 		return &exit.Error{Code: exit.Usage, Err: errors.Join(errs...)}
@@ -78,9 +123,6 @@ func (o *Options) Validate() error {
 	}
 	if o.S3Concurrency == 0 {
 		o.S3Concurrency = 256
-	}
-	if o.DeliverySlack == 0 {
-		o.DeliverySlack = source.DefaultDeliverySlack
 	}
 	if o.MaxRecordBytes == 0 {
 		o.MaxRecordBytes = DefaultMaxRecordBytes

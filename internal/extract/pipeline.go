@@ -42,6 +42,10 @@ type runner struct {
 
 	latest   atomic.Int64 // newest eventTime seen, unix seconds
 	counters counters
+
+	ids     *eventIDSet // nil unless de-duplicating (dedupe.go)
+	dups    int64       // records dropped as duplicates, merged after each pass
+	rejects rejects     // what the filters dropped, merged after each pass (guard.go)
 }
 
 // worker owns everything one goroutine needs, reused across objects.
@@ -55,6 +59,8 @@ type worker struct {
 	// runner once per object, not through a shared atomic per record.
 	latest int64
 	times  timeCache
+	rj     rejects
+	dups   int64
 }
 
 // errDigest marks objects that are CloudTrail digests, skipped by design.
@@ -68,7 +74,7 @@ func newRunner(opts Options, sources []source.Source) *runner {
 		total:   newAggregate(),
 		lo: source.ListOptions{
 			Since: opts.Since, Until: opts.Until, DeliverySlack: opts.DeliverySlack,
-			Regions: opts.Regions, Accounts: opts.Accounts,
+			Regions: opts.Regions, Accounts: opts.Accounts, Output: opts.Output,
 		},
 	}
 	r.keep = principalFilter(opts.PrincipalNames, opts.PrincipalPrefixes)
@@ -76,6 +82,9 @@ func newRunner(opts Options, sources []source.Source) *runner {
 	// and waiting lists them again: only then must names be remembered.
 	if len(sources) > 1 || !opts.WaitUntil.IsZero() {
 		r.seen = newObjectSet()
+	}
+	if len(sources) > 1 || opts.Dedupe {
+		r.ids = newEventIDSet()
 	}
 	return r
 }
@@ -136,6 +145,11 @@ func (r *runner) pass(ctx context.Context) error {
 					}
 				}
 				r.counters.ObjectsListed.Add(1)
+				if obj.Size >= 0 {
+					r.counters.BytesListed.Add(obj.Size)
+				} else {
+					r.counters.SizeUnknown.Store(true)
+				}
 				select {
 				case tasks <- task{src, obj}:
 					return nil
@@ -145,10 +159,19 @@ func (r *runner) pass(ctx context.Context) error {
 			})
 		})
 	}
+	r.counters.ListingDone.Store(false)
 	go func() {
 		listers.Wait()
+		r.counters.ListingDone.Store(true)
 		close(tasks)
 	}()
+	// interrupted lists an object a signal kept from being finished.
+	interrupted := func(t task) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		_ = r.status.add(events.FileStatus{File: t.obj.Name, CloudProvider: "AWS",
+			Result: events.ResultInterrupted, Error: "interrupted before it was read"})
+	}
 
 	// next hands a worker its next object, opened. Without fetchers the
 	// worker opens it itself.
@@ -161,14 +184,18 @@ func (r *runner) pass(ctx context.Context) error {
 	}
 	var pool *fetchPool
 	if fetchers > 0 {
-		pool = startFetchPool(ctx, tasks, fetchers, r.opts.Jobs)
+		pool = startFetchPool(ctx, tasks, fetchers, r.opts.Jobs, func(t task) {
+			if outer.Err() != nil {
+				interrupted(t)
+			}
+		})
 		next = pool.next
 	}
 
-	aggs := make([]*aggregate, r.opts.Jobs)
+	workers := make([]*worker, r.opts.Jobs)
 	for i := range r.opts.Jobs {
 		w := r.newWorker()
-		aggs[i] = w.agg
+		workers[i] = w
 		g.Go(func() error {
 			for {
 				o, ok := next()
@@ -177,10 +204,17 @@ func (r *runner) pass(ctx context.Context) error {
 				}
 				if ctx.Err() != nil {
 					o.close()
+					if outer.Err() != nil {
+						interrupted(o.task)
+					}
 					continue // drain so the listers and fetchers can finish
 				}
 				start := time.Now()
 				st := w.process(o)
+				if outer.Err() != nil && st.Result == events.ResultError {
+					// The signal broke the read (an S3 body), not the object.
+					st.Result, st.Error = events.ResultInterrupted, "interrupted while reading: "+st.Error
+				}
 				if pool != nil {
 					pool.decoded(time.Since(start))
 				}
@@ -195,8 +229,10 @@ func (r *runner) pass(ctx context.Context) error {
 		})
 	}
 	err := g.Wait()
-	for _, a := range aggs {
-		r.total.merge(a)
+	for _, w := range workers {
+		r.total.merge(w.agg)
+		r.rejects.merge(&w.rj)
+		r.dups += w.dups
 	}
 	if err == nil {
 		err = outer.Err()
@@ -248,6 +284,10 @@ func (w *worker) process(o opened) (st events.FileStatus) {
 		st.Result, st.Error = events.ResultSkipped, errDigest.Error()
 		return st
 	}
+	if o.obj.Skip != "" {
+		st.Result, st.Error = events.ResultSkipped, o.obj.Skip
+		return st
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			st.Result, st.Error = events.ResultError, fmt.Sprintf("internal error while decoding: %v", p)
@@ -259,6 +299,10 @@ func (w *worker) process(o opened) (st events.FileStatus) {
 	}
 	err := w.decode(o.body, &st.Stat)
 	switch {
+	case errors.Is(err, ctjson.ErrNotJSON) && source.LooksLikeCloudTrail(o.obj.Name):
+		// Named like a delivery: a corrupt one must reach the exit code.
+		st.Result, st.Error = events.ResultError, "named like CloudTrail but neither gzip nor JSON"
+		return st
 	case errors.Is(err, ctjson.ErrNotJSON):
 		st.Result, st.Error = events.ResultSkipped, "not CloudTrail: not JSON"
 		return st
@@ -417,23 +461,29 @@ func (w *worker) record(r *ctjson.Record) bool {
 		t = 0
 	}
 	if (!o.Since.IsZero() || !o.Until.IsZero()) && t == 0 {
+		w.rj.windowTime(0)
 		return false
 	}
 	if !o.Since.IsZero() && t < o.Since.Unix() {
+		w.rj.windowTime(t)
 		return false
 	}
 	if !o.Until.IsZero() && t >= o.Until.Unix() {
+		w.rj.windowTime(t)
 		return false
 	}
 	if len(o.Regions) > 0 && !slices.Contains(o.Regions, r.AWSRegion) {
+		w.rj.region++
 		return false
 	}
 	account := r.Account()
 	if len(o.Accounts) > 0 && !slices.Contains(o.Accounts, account) {
+		w.rj.account++
 		return false
 	}
 	name, typ, subject := identityOf(r)
 	if name == "" {
+		w.rj.noIdentity++
 		return false
 	}
 	w.latest = max(w.latest, t)
@@ -449,6 +499,12 @@ func (w *worker) record(r *ctjson.Record) bool {
 		}
 	}
 	if !w.r.keep(name) {
+		w.rj.principal++
+		w.rj.name(name)
+		return false
+	}
+	if w.r.ids != nil && r.EventID != "" && !w.r.ids.add(r.EventID) {
+		w.dups++
 		return false
 	}
 	a.add(name, typ, subject, r, t)

@@ -20,14 +20,23 @@ const (
 // progressSnapshot is one reading of the counters.
 type progressSnapshot struct {
 	Listed, Done, Bytes, Records int64
+	ListingDone                  bool  // Listed is the total
+	BytesListed                  int64 // sizes of the listed objects, when every one is known
 }
 
 func (c *counters) snapshot() progressSnapshot {
 	return progressSnapshot{
-		Listed:  c.ObjectsListed.Load(),
-		Done:    c.ObjectsDone.Load(),
-		Bytes:   c.BytesRead.Load(),
-		Records: c.Records.Load(),
+		Listed:      c.ObjectsListed.Load(),
+		Done:        c.ObjectsDone.Load(),
+		Bytes:       c.BytesRead.Load(),
+		Records:     c.Records.Load(),
+		ListingDone: c.ListingDone.Load(),
+		BytesListed: func() int64 {
+			if c.SizeUnknown.Load() {
+				return 0
+			}
+			return c.BytesListed.Load()
+		}(),
 	}
 }
 
@@ -38,7 +47,7 @@ func (c *counters) snapshot() progressSnapshot {
 // and nothing at stop. stop waits for the printer and may be called more
 // than once.
 func startProgress(ctx context.Context, w io.Writer, c *counters, start time.Time, inPlace bool, interval time.Duration) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancelCause(ctx)
 	done := make(chan struct{})
 	width := 0
 	draw := func() {
@@ -62,6 +71,16 @@ func startProgress(ctx context.Context, w io.Writer, c *counters, start time.Tim
 		for {
 			select {
 			case <-ctx.Done():
+				if cause := context.Cause(ctx); cause != context.Canceled && cause != nil {
+					// A signal: say so on the progress line itself, and keep it.
+					line := formatProgress(c.snapshot(), time.Since(start)) + ", " + interruptedText(cause)
+					if inPlace {
+						fmt.Fprintf(w, "\r%s%s\n", line, strings.Repeat(" ", max(width-len(line), 0)))
+						width = 0
+					} else {
+						fmt.Fprintln(w, line)
+					}
+				}
 				return
 			case <-t.C:
 				draw()
@@ -71,7 +90,7 @@ func startProgress(ctx context.Context, w io.Writer, c *counters, start time.Tim
 	var once sync.Once
 	return func() {
 		once.Do(func() {
-			cancel()
+			cancel(context.Canceled)
 			<-done
 			if width > 0 {
 				fmt.Fprintf(w, "\r%s\r", strings.Repeat(" ", width))
@@ -80,20 +99,48 @@ func startProgress(ctx context.Context, w io.Writer, c *counters, start time.Tim
 	}
 }
 
-// formatProgress renders one progress line: objects processed of listed,
-// megabytes read, records and their rate, and an estimate of the time left
-// from the object rate (a lower bound while listing is still going).
+// interruptedText is what the progress line says when a signal stops the
+// run: "interrupted by SIGTERM", never "context canceled".
+func interruptedText(cause error) string {
+	if msg := cause.Error(); strings.HasPrefix(msg, "interrupted") {
+		return msg
+	}
+	return "interrupted"
+}
+
+// formatProgress renders one progress line: objects processed of listed
+// ("N+" while listing goes on, the total once it is done), megabytes read,
+// records and their rate, and, once the total is known, an estimate of the
+// time left: from the bytes read when every object's size is known (S3,
+// local files with --progress), else from the objects done.
 func formatProgress(s progressSnapshot, elapsed time.Duration) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "cci: %d/%d objects, %.1f MB, %d records", s.Done, s.Listed, float64(s.Bytes)/1e6, s.Records)
+	more := "+"
+	if s.ListingDone {
+		more = ""
+	}
+	fmt.Fprintf(&b, "cci: %d/%d%s objects, %.1f MB", s.Done, s.Listed, more, float64(s.Bytes)/1e6)
+	if s.ListingDone && s.BytesListed > 0 {
+		fmt.Fprintf(&b, " of %.1f MB", float64(s.BytesListed)/1e6)
+	}
+	fmt.Fprintf(&b, ", %d records", s.Records)
 	secs := elapsed.Seconds()
 	if secs > 0 {
 		fmt.Fprintf(&b, " (%.0f/s)", float64(s.Records)/secs)
 	}
-	if remaining := s.Listed - s.Done; s.Done > 0 && remaining > 0 && secs > 0 {
-		eta := time.Duration(float64(remaining) / (float64(s.Done) / secs) * float64(time.Second))
-		fmt.Fprintf(&b, ", ETA %s", formatETA(eta))
+	if !s.ListingDone || secs <= 0 || s.Done >= s.Listed {
+		return b.String()
 	}
+	var eta time.Duration
+	switch {
+	case s.BytesListed > 0 && s.Bytes > 0:
+		eta = time.Duration(float64(max(s.BytesListed-s.Bytes, 0)) / (float64(s.Bytes) / secs) * float64(time.Second))
+	case s.Done > 0:
+		eta = time.Duration(float64(s.Listed-s.Done) / (float64(s.Done) / secs) * float64(time.Second))
+	default:
+		return b.String()
+	}
+	fmt.Fprintf(&b, ", ETA %s", formatETA(eta))
 	return b.String()
 }
 

@@ -5,8 +5,11 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cloud-credentials-insights/cci/internal/exit"
 )
 
 func TestFormatProgress(t *testing.T) {
@@ -15,13 +18,21 @@ func TestFormatProgress(t *testing.T) {
 		elapsed time.Duration
 		want    string
 	}{
-		{progressSnapshot{}, 0, "cci: 0/0 objects, 0.0 MB, 0 records"},
-		{progressSnapshot{Listed: 10}, time.Second, "cci: 0/10 objects, 0.0 MB, 0 records (0/s)"},
+		{progressSnapshot{}, 0, "cci: 0/0+ objects, 0.0 MB, 0 records"},
+		{progressSnapshot{Listed: 10}, time.Second, "cci: 0/10+ objects, 0.0 MB, 0 records (0/s)"},
+		// While listing, no total and no ETA.
 		{progressSnapshot{Listed: 100, Done: 25, Bytes: 12_345_678, Records: 5000}, 10 * time.Second,
+			"cci: 25/100+ objects, 12.3 MB, 5000 records (500/s)"},
+		// Listing done, sizes unknown: the ETA from the objects done.
+		{progressSnapshot{Listed: 100, Done: 25, Bytes: 12_345_678, Records: 5000, ListingDone: true}, 10 * time.Second,
 			"cci: 25/100 objects, 12.3 MB, 5000 records (500/s), ETA 0:30"},
-		{progressSnapshot{Listed: 100, Done: 100, Bytes: 1e6, Records: 10}, 2 * time.Second,
+		// Sizes known: the ETA from the bytes done (a quarter of the objects
+		// but a tenth of the bytes: 90 s more, not 30).
+		{progressSnapshot{Listed: 100, Done: 25, Bytes: 10e6, BytesListed: 100e6, Records: 5000, ListingDone: true}, 10 * time.Second,
+			"cci: 25/100 objects, 10.0 MB of 100.0 MB, 5000 records (500/s), ETA 1:30"},
+		{progressSnapshot{Listed: 100, Done: 100, Bytes: 1e6, Records: 10, ListingDone: true}, 2 * time.Second,
 			"cci: 100/100 objects, 1.0 MB, 10 records (5/s)"},
-		{progressSnapshot{Listed: 7201, Done: 1, Records: 1}, time.Second,
+		{progressSnapshot{Listed: 7201, Done: 1, Records: 1, ListingDone: true}, time.Second,
 			"cci: 1/7201 objects, 0.0 MB, 1 records (1/s), ETA 2:00:00"},
 	}
 	for _, tt := range tests {
@@ -58,7 +69,7 @@ func TestStartProgress(t *testing.T) {
 	stop()
 	stop() // idempotent
 	got := out.String()
-	if !strings.HasPrefix(got, "\rcci: 1/3 objects") {
+	if !strings.HasPrefix(got, "\rcci: 1/3+ objects") {
 		t.Errorf("output does not start with the first line: %q", got)
 	}
 	if !strings.HasSuffix(got, "\r") || strings.Contains(got, "\n") {
@@ -78,8 +89,25 @@ func TestStartProgressStopsWithContext(t *testing.T) {
 	stop := startProgress(ctx, &out, &c, time.Now(), true, progressInterval)
 	cancel()
 	stop() // returns once the printer has seen ctx end
-	if !strings.HasPrefix(out.String(), "\rcci: 0/0 objects") {
+	if !strings.HasPrefix(out.String(), "\rcci: 0/0+ objects") {
 		t.Errorf("got %q", out.String())
+	}
+}
+
+// A signal ends the progress with "interrupted by SIGTERM", never
+// "context canceled".
+func TestProgressInterrupted(t *testing.T) {
+	for _, inPlace := range []bool{true, false} {
+		var c counters
+		var out lockedBuffer
+		ctx, cancel := context.WithCancelCause(context.Background())
+		stop := startProgress(ctx, &out, &c, time.Now(), inPlace, progressInterval)
+		cancel(exit.Signal(syscall.SIGTERM))
+		stop()
+		got := out.String()
+		if !strings.Contains(got, ", interrupted by SIGTERM\n") || strings.Contains(got, "canceled") {
+			t.Errorf("inPlace=%v: got %q", inPlace, got)
+		}
 	}
 }
 
@@ -105,7 +133,7 @@ func TestStartProgressLog(t *testing.T) {
 		t.Fatalf("want at least two whole lines, got %q", got)
 	}
 	for _, l := range lines {
-		if !strings.HasPrefix(l, "cci: 2/4 objects") {
+		if !strings.HasPrefix(l, "cci: 2/4+ objects") {
 			t.Errorf("line %q", l)
 		}
 	}

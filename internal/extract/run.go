@@ -9,7 +9,6 @@ import (
 	"github.com/cloud-credentials-insights/cci/internal/extract/source/s3"
 	"io"
 	"maps"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -27,6 +26,11 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
+	// Before any listing or waiting: a 30-minute wait must not end in
+	// "permission denied".
+	if err := checkOutput(opts.Output); err != nil {
+		return err
+	}
 	var sources []source.Source
 	for _, p := range opts.EventsPaths {
 		s, err := source.Open(ctx, p, opts.Stdin, schemes(opts))
@@ -34,9 +38,6 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 			return err // a usage error when the path is wrong, else a runtime error
 		}
 		sources = append(sources, s)
-	}
-	if err := os.MkdirAll(opts.Output, 0o755); err != nil {
-		return fmt.Errorf("creating output directory: %w", err)
 	}
 	r := newRunner(opts, sources)
 	defer r.status.close()
@@ -48,29 +49,40 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 			interval = progressLogInterval
 		}
 		stopProgress = startProgress(ctx, stderr, &r.counters, start, tty, interval)
+		r.lo.Sizes = true // for the ETA from bytes
 	}
 	err := r.pass(ctx)
 	if err == nil && !opts.WaitUntil.IsZero() {
 		err = r.wait(ctx, stderr)
 	}
 	stopProgress()
-	if err != nil && !errors.Is(err, errWaitTimedOut) {
-		if ctx.Err() != nil {
-			return fmt.Errorf("interrupted after %d of %d objects; nothing was written: %w",
-				r.counters.ObjectsDone.Load(), r.counters.ObjectsListed.Load(), ctx.Err())
-		}
+	interrupted := ctx.Err() != nil
+	if err != nil && !errors.Is(err, errWaitTimedOut) && !interrupted {
 		return fmt.Errorf("extracting: %w", err)
 	}
-	waitErr := err
-	sum, err := r.write()
+	var waitErr error
+	if !interrupted {
+		waitErr = err
+	}
+	sum, err := r.write(interrupted)
 	if err != nil {
 		return err
 	}
 	if !opts.Quiet {
 		r.printSummary(stderr, sum, time.Since(start))
 	}
+	if interrupted {
+		return r.interrupted(ctx, stderr, sum)
+	}
+	empty := sum.RecordsProcessed == 0
+	if empty {
+		fmt.Fprintf(stderr, "cci: warning: nothing analysed: %s\n", r.emptyReason(sum))
+	}
 	if failed := sum.ObjectsByResult[events.ResultError]; failed > 0 {
 		return exit.Errorf(exit.Partial, "%d of %d objects could not be read; see %s", failed, sum.Objects, filepath.Join(opts.Output, events.FileStatusFile))
+	}
+	if empty && opts.failOn(FailEmpty) {
+		return exit.Errorf(exit.Findings, "no record kept (--fail-on %s)", FailEmpty)
 	}
 	if waitErr != nil {
 		if opts.WaitStrict {
@@ -79,6 +91,20 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "cci: warning: %v\n", waitErr)
 	}
 	return nil
+}
+
+// interrupted ends a run stopped by a signal: the partial result is
+// written; say so and return the signal's error (exit 130 or 143).
+func (r *runner) interrupted(ctx context.Context, stderr io.Writer, sum *events.Summary) error {
+	cause := context.Cause(ctx)
+	fmt.Fprintf(stderr, "cci: warning: %v: wrote the %d objects finished (%d interrupted) to %s, with \"interrupted\": true in %s\n",
+		cause, sum.Objects-sum.ObjectsByResult[events.ResultInterrupted], sum.ObjectsByResult[events.ResultInterrupted],
+		r.opts.Output, events.SummaryFile)
+	var ee *exit.Error
+	if errors.As(cause, &ee) {
+		return cause
+	}
+	return &exit.Error{Code: exit.Interrupted, Err: fmt.Errorf("interrupted: %w", cause)}
 }
 
 var errWaitTimedOut = errors.New("wait timed out")
@@ -101,7 +127,7 @@ func (r *runner) wait(ctx context.Context, stderr io.Writer) error {
 		sleep := min(r.opts.WaitInterval, time.Until(deadline))
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return context.Cause(ctx)
 		case <-time.After(max(sleep, 0)):
 		}
 		if err := r.pass(ctx); err != nil {
@@ -120,10 +146,11 @@ func (r *runner) latestString() string {
 
 // write produces the output files from the merged aggregate and the
 // status log.
-func (r *runner) write() (*events.Summary, error) {
+func (r *runner) write(interrupted bool) (*events.Summary, error) {
 	ids := r.total.identities(r.keep)
 	t := &r.status.tally
 	sum := &events.Summary{
+		Version: r.opts.Version, Interrupted: interrupted, DuplicateRecords: r.dups,
 		Objects: t.objects, ObjectsByResult: maps.Clone(t.byResult), DigestsSkipped: t.digests,
 		Records: t.records, RecordsProcessed: t.processed, RecordsSkipped: t.skipped, RecordsInvalid: t.invalid,
 		ServiceRecords: r.total.service, Identities: len(ids), DataEventSources: sortedSet(r.total.dataSrcs),
@@ -164,11 +191,19 @@ func (r *runner) write() (*events.Summary, error) {
 }
 
 func (r *runner) printSummary(w io.Writer, s *events.Summary, took time.Duration) {
-	fmt.Fprintf(w, "cci: %d objects (%d success, %d partial, %d skipped, %d error; %d digests)\n",
+	interrupted := ""
+	if n := s.ObjectsByResult[events.ResultInterrupted]; n > 0 {
+		interrupted = fmt.Sprintf(", %d interrupted", n)
+	}
+	fmt.Fprintf(w, "cci: %d objects (%d success, %d partial, %d skipped, %d error%s; %d digests)\n",
 		s.Objects, s.ObjectsByResult[events.ResultSuccess], s.ObjectsByResult[events.ResultPartial],
-		s.ObjectsByResult[events.ResultSkipped], s.ObjectsByResult[events.ResultError], s.DigestsSkipped)
-	fmt.Fprintf(w, "cci: %d records (%d kept, %d filtered out, %d invalid; %d by AWS services)\n",
-		s.Records, s.RecordsProcessed, s.RecordsSkipped, s.RecordsInvalid, s.ServiceRecords)
+		s.ObjectsByResult[events.ResultSkipped], s.ObjectsByResult[events.ResultError], interrupted, s.DigestsSkipped)
+	dups := ""
+	if s.DuplicateRecords > 0 {
+		dups = fmt.Sprintf(" (%d duplicates)", s.DuplicateRecords)
+	}
+	fmt.Fprintf(w, "cci: %d records (%d kept, %d filtered out%s, %d invalid; %d by AWS services)\n",
+		s.Records, s.RecordsProcessed, s.RecordsSkipped, dups, s.RecordsInvalid, s.ServiceRecords)
 	if s.FirstEvent != "" {
 		fmt.Fprintf(w, "cci: %d identities, events from %s to %s\n", s.Identities, s.FirstEvent, s.LastEvent)
 	} else {

@@ -75,6 +75,7 @@ func (b *trailBucket) opts(t *testing.T, paths ...string) Options {
 		S3PathStyle:   true,
 		S3Concurrency: 8,
 		Jobs:          2,
+		DeliverySlack: source.DefaultDeliverySlack, // as the CLI passes
 		Quiet:         true,
 	}
 }

@@ -251,7 +251,7 @@ func TestWriteFailsBeforeOutputsOnBadSpill(t *testing.T) {
 	if err := os.WriteFile(r.status.runs[0].path, []byte{0x05, 'a'}, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.write(); err == nil || !strings.Contains(err.Error(), "corrupt entry") {
+	if _, err := r.write(false); err == nil || !strings.Contains(err.Error(), "corrupt entry") {
 		t.Fatalf("write with a damaged run: err = %v", err)
 	}
 	for _, name := range []string{events.EventsFile, events.FileStatusFile, events.SummaryFile} {

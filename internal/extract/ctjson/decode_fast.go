@@ -84,7 +84,7 @@ const (
 var keptNames = [...][]string{
 	objTop: {"eventTime", "@timestamp", "eventSource", "eventName", "eventType", "eventCategory",
 		"awsRegion", "recipientAccountId", "errorCode", "errorMessage", "sourceIPAddress", "userAgent",
-		"userIdentity", "requestParameters",
+		"userIdentity", "requestParameters", "eventID",
 		// rawItem's wrapper fields: present means a rare shape, decoded by sonic.
 		"detail", "detail-type", "CloudTrailEvent", "digestStartTime"},
 	objUser:    {"type", "principalId", "arn", "accountId", "userName", "invokedBy", "sessionContext"},
@@ -185,6 +185,8 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 			return rec.str(b, i, &rec.SourceIPAddress)
 		case "userAgent":
 			return rec.str(b, i, &rec.UserAgent)
+		case "eventID":
+			return rec.str(b, i, &rec.EventID)
 		case "userIdentity":
 			return walkObject(b, i, objUser, rec)
 		case "requestParameters":
@@ -193,7 +195,7 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 			return 0, fastSlow
 		// The other members of a CloudTrail record: known not to fold to a
 		// kept name (TestFastSkippedNames), so no case check.
-		case "eventVersion", "eventID", "requestID", "readOnly", "managementEvent",
+		case "eventVersion", "requestID", "readOnly", "managementEvent",
 			"responseElements", "tlsDetails", "resources", "additionalEventData",
 			"sharedEventID", "vpcEndpointId", "vpcEndpointAccountId", "serviceEventDetails",
 			"apiVersion", "sessionCredentialFromConsole", "edgeDeviceDetails", "insightDetails":

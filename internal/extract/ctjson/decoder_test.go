@@ -183,7 +183,7 @@ var fastCases = []string{
 // check: none may fold to a kept name.
 func TestFastSkippedNames(t *testing.T) {
 	skipped := map[objKind][]string{
-		objTop: {"eventVersion", "eventID", "requestID", "readOnly", "managementEvent",
+		objTop: {"eventVersion", "requestID", "readOnly", "managementEvent",
 			"responseElements", "tlsDetails", "resources", "additionalEventData",
 			"sharedEventID", "vpcEndpointId", "vpcEndpointAccountId", "serviceEventDetails",
 			"apiVersion", "sessionCredentialFromConsole", "edgeDeviceDetails", "insightDetails"},

@@ -23,6 +23,7 @@ type Record struct {
 	ErrorMessage       string       `json:"errorMessage"`
 	SourceIPAddress    string       `json:"sourceIPAddress"`
 	UserAgent          string       `json:"userAgent"`
+	EventID            string       `json:"eventID"` // for de-duplication across sources
 	UserIdentity       UserIdentity `json:"userIdentity"`
 	RequestParameters  struct {
 		UserName string `json:"userName"`

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -27,8 +28,8 @@ const (
 	// nameTimeMargin absorbs the minute truncation of the name's time and a
 	// little clock skew on the early side of the window.
 	nameTimeMargin = 5 * time.Minute
-	// DefaultDeliverySlack is how late CloudTrail may deliver a file, used
-	// when ListOptions carries none (and the default of --delivery-slack).
+	// DefaultDeliverySlack is how late CloudTrail may deliver a file: the
+	// default of --delivery-slack. A zero ListOptions.DeliverySlack is none.
 	DefaultDeliverySlack = 15 * time.Minute
 	// maxDayPrefixes bounds the per-region day prefixes of one window; a
 	// longer window lists the region whole (pruned by name) instead.
@@ -56,6 +57,23 @@ const digestKind = "CloudTrail-Digest"
 // one test by name; a digest found by content is told by the decoder.
 func IsDigest(name string) bool {
 	return strings.Contains(name, digestKind+"/") || strings.Contains(name, "_"+digestKind+"_")
+}
+
+// LooksLikeCloudTrail reports whether an object name promises CloudTrail
+// content: a .json, .json.gz or .jsonl name, or a CloudTrail key. Such an
+// object that is neither gzip nor JSON is corrupt, not someone else's file.
+func LooksLikeCloudTrail(name string) bool {
+	lower := strings.ToLower(name)
+	for _, ext := range []string{".json", ".json.gz", ".jsonl", ".jsonl.gz"} {
+		if strings.HasSuffix(lower, ext) {
+			return true
+		}
+	}
+	if rest, ok := strings.CutPrefix(name, "s3://"); ok {
+		_, name, _ = strings.Cut(rest, "/")
+	}
+	_, ok := parseCloudTrailKey(filepath.ToSlash(name))
+	return ok
 }
 
 // parseCloudTrailKey splits a complete CloudTrail object key. ok is false
@@ -153,11 +171,7 @@ func fileTimeBounds(o ListOptions) (lo, hi time.Time) {
 		lo = o.Since.UTC().Add(-nameTimeMargin)
 	}
 	if !o.Until.IsZero() {
-		slack := o.DeliverySlack
-		if slack <= 0 {
-			slack = DefaultDeliverySlack
-		}
-		hi = o.Until.UTC().Add(slack + nameTimeMargin)
+		hi = o.Until.UTC().Add(max(o.DeliverySlack, 0) + nameTimeMargin)
 	}
 	return lo, hi
 }

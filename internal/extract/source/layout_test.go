@@ -133,18 +133,20 @@ func TestInWindow(t *testing.T) {
 		{name("20240920T0155Z"), ListOptions{Since: since, Until: until}, true},  // within the margin
 		{name("20240920T0154Z"), ListOptions{Since: since, Until: until}, false}, // before it
 		{name("20240919T0230Z"), ListOptions{Since: since, Until: until}, false},
-		{name("20240920T0315Z"), ListOptions{Since: since, Until: until}, true},                                 // delivery slack (default 15m) + margin
-		{name("20240920T0320Z"), ListOptions{Since: since, Until: until}, true},                                 // the margin's edge
-		{name("20240920T0321Z"), ListOptions{Since: since, Until: until}, false},                                // past it
-		{name("20240920T0350Z"), ListOptions{Since: since, Until: until, DeliverySlack: time.Hour}, true},       // a longer slack
-		{name("20240920T0406Z"), ListOptions{Since: since, Until: until, DeliverySlack: time.Hour}, false},      // past that
-		{name("20240101T0000Z"), ListOptions{Until: until}, true},                                               // no lower bound
-		{name("20300101T0000Z"), ListOptions{Since: since}, true},                                               // no upper bound
-		{name("20300101T0000Z"), ListOptions{}, true},                                                           // no window
-		{"AWSLogs/123456789012/CloudTrail/us-east-1/2019/01/01/old.json.gz", ListOptions{Since: since}, true},   // no timestamp
-		{"s3://b/" + name("20240920T0230Z"), ListOptions{Since: since, Until: until}, true},                     // a URL
-		{"s3://b/" + name("20240921T0230Z"), ListOptions{Since: since, Until: until}, false},                    // a URL, out
-		{name("20240920T0230Z"), ListOptions{Since: since.In(time.FixedZone("x", 5*3600)), Until: until}, true}, // zones do not matter
+		{name("20240920T0315Z"), ListOptions{Since: since, Until: until, DeliverySlack: DefaultDeliverySlack}, true},  // delivery slack + margin
+		{name("20240920T0320Z"), ListOptions{Since: since, Until: until, DeliverySlack: DefaultDeliverySlack}, true},  // the margin's edge
+		{name("20240920T0321Z"), ListOptions{Since: since, Until: until, DeliverySlack: DefaultDeliverySlack}, false}, // past it
+		{name("20240920T0305Z"), ListOptions{Since: since, Until: until}, true},                                       // no slack: the margin only
+		{name("20240920T0306Z"), ListOptions{Since: since, Until: until}, false},                                      // past it
+		{name("20240920T0350Z"), ListOptions{Since: since, Until: until, DeliverySlack: time.Hour}, true},             // a longer slack
+		{name("20240920T0406Z"), ListOptions{Since: since, Until: until, DeliverySlack: time.Hour}, false},            // past that
+		{name("20240101T0000Z"), ListOptions{Until: until}, true},                                                     // no lower bound
+		{name("20300101T0000Z"), ListOptions{Since: since}, true},                                                     // no upper bound
+		{name("20300101T0000Z"), ListOptions{}, true},                                                                 // no window
+		{"AWSLogs/123456789012/CloudTrail/us-east-1/2019/01/01/old.json.gz", ListOptions{Since: since}, true},         // no timestamp
+		{"s3://b/" + name("20240920T0230Z"), ListOptions{Since: since, Until: until}, true},                           // a URL
+		{"s3://b/" + name("20240921T0230Z"), ListOptions{Since: since, Until: until}, false},                          // a URL, out
+		{name("20240920T0230Z"), ListOptions{Since: since.In(time.FixedZone("x", 5*3600)), Until: until}, true},       // zones do not matter
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%v-%v", tt.name[strings.LastIndex(tt.name, "/")+1:], tt.o.Since.Format(time.Kitchen), tt.o.Until.Format(time.Kitchen)), func(t *testing.T) {

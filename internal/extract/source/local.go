@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
@@ -37,31 +35,7 @@ func (s *localSource) List(ctx context.Context, opts ListOptions, fn func(Object
 		}
 		return fn(Object{Name: s.root, Size: st.Size()})
 	}
-	return filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			// An unreadable directory is reported like an unreadable file:
-			// as an object in error, not as the end of the run.
-			if path != s.root {
-				return fn(Object{Name: path, Size: -1})
-			}
-			return fmt.Errorf("listing %s: %w", path, err)
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if d.IsDir() {
-			return nil
-		}
-		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-			return nil
-		}
-		if !InWindow(path, opts) {
-			return nil
-		}
-		// No size: nothing reads it for local files, and finding it costs
-		// an lstat per file, which shows on trails of small objects.
-		return fn(Object{Name: path, Size: -1})
-	})
+	return s.walk(ctx, opts, fn)
 }
 
 func (s *localSource) Open(_ context.Context, obj Object) (io.ReadCloser, error) {

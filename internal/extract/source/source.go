@@ -15,8 +15,11 @@ type Object struct {
 	// a local path as given, or s3://bucket/key.
 	Name string
 	// Size in bytes, or -1 when unknown (stdin, files found walking a
-	// directory). Nothing depends on it.
+	// directory, unless ListOptions.Sizes). Only progress reads it.
 	Size int64
+	// Skip, when set, is why the object is listed as skipped without being
+	// opened (a symlink loop).
+	Skip string
 }
 
 // ListOptions narrows a listing. Sources use it to avoid listing or
@@ -27,6 +30,12 @@ type ListOptions struct {
 	DeliverySlack time.Duration // CloudTrail delivers up to this late
 	Regions       []string      // empty means all
 	Accounts      []string      // empty means all
+	// Output is cci's output directory: a local source never reads it, nor
+	// cci's own files in it, when it lies inside the tree.
+	Output string
+	// Sizes asks local sources for each file's size (for the progress ETA;
+	// it costs an lstat per file).
+	Sizes bool
 }
 
 // Source lists and opens input objects. One Source serves one --events-path.

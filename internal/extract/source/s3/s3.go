@@ -153,6 +153,14 @@ func newS3Client(ctx context.Context, bucket string, opts Options) (*s3.Client, 
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	}
 	client := s3.NewFromConfig(cfg, custom)
+	if ep := client.Options().BaseEndpoint; ep != nil {
+		if err := probeEndpoint(ctx, *ep); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkCredentials(ctx, cfg); err != nil {
+		return nil, err
+	}
 	if client.Options().BaseEndpoint != nil {
 		// An S3-compatible store (--endpoint-url, AWS_ENDPOINT_URL_S3,
 		// AWS_ENDPOINT_URL or endpoint_url in the profile): its region is

@@ -2,10 +2,13 @@ package s3
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -478,5 +481,52 @@ func TestS3SourceConcurrentOpen(t *testing.T) {
 		if err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// An endpoint where nothing listens is one dial, not ten retried requests:
+// the error says so and names the endpoint.
+func TestUnreachableEndpoint(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := "http://" + ln.Addr().String()
+	ln.Close()
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "us-east-1")
+	_, err = Open(context.Background(), "s3://b/p", Options{EndpointURL: endpoint, PathStyle: true})
+	var he *HintError
+	if err == nil || !strings.Contains(err.Error(), "cannot reach S3 endpoint "+endpoint) || !errors.As(err, &he) {
+		t.Fatalf("Open = %v", err)
+	}
+	if !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("error does not say why: %v", err)
+	}
+}
+
+// Missing credentials are found before any request, with a hint naming
+// the variables that set them.
+func TestMissingCredentials(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
+		"AWS_WEB_IDENTITY_TOKEN_FILE": "", "AWS_REGION": "us-east-1",
+	} {
+		t.Setenv(k, v)
+	}
+	_, err := Open(context.Background(), "s3://b/p", Options{EndpointURL: srv.URL, PathStyle: true})
+	var he *HintError
+	if err == nil || !errors.As(err, &he) || !strings.Contains(err.Error(), "finding AWS credentials") {
+		t.Fatalf("Open = %v", err)
+	}
+	hints := strings.Join(he.UserHints(), "\n")
+	if !strings.Contains(hints, "AWS_PROFILE") || !strings.Contains(hints, "AWS_ACCESS_KEY_ID") {
+		t.Errorf("hints = %q", hints)
 	}
 }
