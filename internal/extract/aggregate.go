@@ -303,7 +303,13 @@ func (a *aggregate) newShape(name, typ, subject, arn, account string, data, deni
 		act.unmapped = act.unmapped || m.Unmapped
 		act.permissionless = act.permissionless || m.Permissionless
 		act.data = act.data || data
-		addSet(act.eventNames, eventKey(r.EventSource, r.EventName))
+		// The key is built on the stack: a map lookup of string(k)
+		// allocates nothing, and most new shapes repeat a known call.
+		var buf [96]byte
+		k := appendEventKey(buf[:0], r.EventSource, r.EventName)
+		if _, ok := act.eventNames[string(k)]; !ok {
+			act.eventNames[clean(string(k))] = struct{}{}
+		}
 		x := shapeAct{act: act}
 		if r.ErrorCode != "" {
 			x.err = counter(act.errors, r.ErrorCode)
@@ -322,11 +328,14 @@ func (a *aggregate) newShape(name, typ, subject, arn, account string, data, deni
 	return sh
 }
 
-// eventKey is how a call is named in eventNames: "s3:HeadObject", the
-// legacy tool's form, which says what was logged rather than what it needed.
-func eventKey(source, name string) string {
+// appendEventKey appends how a call is named in eventNames to b:
+// "s3:HeadObject", the legacy tool's form, which says what was logged
+// rather than what it needed.
+func appendEventKey(b []byte, source, name string) []byte {
 	prefix, _, _ := strings.Cut(source, ".")
-	return prefix + ":" + name
+	b = append(b, prefix...)
+	b = append(b, ':')
+	return append(b, name...)
 }
 
 // addLineage records that creator created created (iam:CreateUser/CreateRole).
