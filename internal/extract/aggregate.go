@@ -47,10 +47,14 @@ const maxShapes = 1 << 12
 
 // shape is what one combination of record fields updates.
 type shape struct {
-	id          *idAgg
-	typ         *int64
-	ip, agent   *int64 // nil when the record has none
-	acts        []shapeAct
+	id   *idAgg
+	typ  *int64
+	acts []shapeAct
+	// ip and agent are the source IP and user agent of the shape's last
+	// record. They are not part of the shape key: on a busy account every
+	// record may have its own address, and a shape per address would make
+	// the cache useless. A repeat of the last value costs a compare.
+	ip, agent   lastCount
 	actsBacking [1]shapeAct
 }
 
@@ -68,8 +72,8 @@ type idAgg struct {
 	arns     map[string]struct{}
 	accounts map[string]struct{}
 	regions  map[string]struct{}
-	ips      map[string]*int64
-	agents   map[string]*int64
+	ips      map[string]*valCount
+	agents   map[string]*valCount
 	subjects map[string]struct{}
 	first    int64
 	last     int64
@@ -129,6 +133,37 @@ func counter(m map[string]*int64, s string) *int64 {
 	return p
 }
 
+// valCount is a counter that knows its key, so that a cache of the last
+// one used can compare against a string that does not alias the decoder.
+type valCount struct {
+	v string
+	n int64
+}
+
+// lastCount caches the counter of the last value counted in one map.
+type lastCount struct{ c *valCount }
+
+// count adds one to s's counter in m; nothing for "".
+func (l *lastCount) count(m map[string]*valCount, s string) {
+	if s == "" {
+		return
+	}
+	if l.c == nil || l.c.v != s {
+		c, ok := m[s]
+		if !ok {
+			k := clean(s)
+			// Invalid UTF-8 is stored repaired; look the repaired form up
+			// before adding it.
+			if c, ok = m[k]; !ok {
+				c = &valCount{v: k}
+				m[k] = c
+			}
+		}
+		l.c = c
+	}
+	l.c.n++
+}
+
 func span(first, last *int64, t int64) {
 	if t == 0 {
 		return
@@ -164,8 +199,8 @@ func (a *aggregate) identity(name string) *idAgg {
 			arns:     map[string]struct{}{},
 			accounts: map[string]struct{}{},
 			regions:  map[string]struct{}{},
-			ips:      map[string]*int64{},
-			agents:   map[string]*int64{},
+			ips:      map[string]*valCount{},
+			agents:   map[string]*valCount{},
 			subjects: map[string]struct{}{},
 		}
 		a.ids[clean(name)] = id
@@ -210,8 +245,8 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 	// The shape key holds every input of newShape, each prefixed with its
 	// length so that no two combinations spell the same key.
 	k := a.key[:0]
-	for _, f := range [...]string{name, typ, subject, arn, account, r.AWSRegion, r.SourceIPAddress,
-		r.UserAgent, r.EventSource, r.EventName, r.ErrorCode, denial.Action, denial.Cause} {
+	for _, f := range [...]string{name, typ, subject, arn, account, r.AWSRegion,
+		r.EventSource, r.EventName, r.ErrorCode, denial.Action, denial.Cause} {
 		k = binary.AppendUvarint(k, uint64(len(f)))
 		k = append(k, f...)
 	}
@@ -241,12 +276,8 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 	id := sh.id
 	span(&id.first, &id.last, t)
 	*sh.typ++
-	if sh.ip != nil {
-		*sh.ip++
-	}
-	if sh.agent != nil {
-		*sh.agent++
-	}
+	sh.ip.count(id.ips, r.SourceIPAddress)
+	sh.agent.count(id.agents, r.UserAgent)
 	for i := range sh.acts {
 		x := &sh.acts[i]
 		x.act.count++
@@ -274,8 +305,6 @@ func (a *aggregate) newShape(name, typ, subject, arn, account string, data, deni
 	addSet(id.arns, arn)
 	addSet(id.accounts, account)
 	addSet(id.regions, r.AWSRegion)
-	sh.ip = counter(id.ips, r.SourceIPAddress)
-	sh.agent = counter(id.agents, r.UserAgent)
 	addSet(id.subjects, subject)
 
 	m := a.mapping(r.EventSource, r.EventName)
@@ -288,7 +317,13 @@ func (a *aggregate) newShape(name, typ, subject, arn, account string, data, deni
 		act.unmapped = act.unmapped || m.Unmapped
 		act.permissionless = act.permissionless || m.Permissionless
 		act.data = act.data || data
-		addSet(act.eventNames, eventKey(r.EventSource, r.EventName))
+		// The key is built on the stack: a map lookup of string(k)
+		// allocates nothing, and most new shapes repeat a known call.
+		var buf [96]byte
+		k := appendEventKey(buf[:0], r.EventSource, r.EventName)
+		if _, ok := act.eventNames[string(k)]; !ok {
+			act.eventNames[clean(string(k))] = struct{}{}
+		}
 		x := shapeAct{act: act}
 		if r.ErrorCode != "" {
 			x.err = counter(act.errors, r.ErrorCode)
@@ -307,11 +342,14 @@ func (a *aggregate) newShape(name, typ, subject, arn, account string, data, deni
 	return sh
 }
 
-// eventKey is how a call is named in eventNames: "s3:HeadObject", the
-// legacy tool's form, which says what was logged rather than what it needed.
-func eventKey(source, name string) string {
+// appendEventKey appends how a call is named in eventNames to b:
+// "s3:HeadObject", the legacy tool's form, which says what was logged
+// rather than what it needed.
+func appendEventKey(b []byte, source, name string) []byte {
 	prefix, _, _ := strings.Cut(source, ".")
-	return prefix + ":" + name
+	b = append(b, prefix...)
+	b = append(b, ':')
+	return append(b, name...)
 }
 
 // addLineage records that creator created created (iam:CreateUser/CreateRole).
@@ -346,8 +384,8 @@ func (a *aggregate) merge(b *aggregate) {
 		mergeSet(aid.arns, bid.arns)
 		mergeSet(aid.accounts, bid.accounts)
 		mergeSet(aid.regions, bid.regions)
-		mergeCounts(aid.ips, bid.ips)
-		mergeCounts(aid.agents, bid.agents)
+		mergeValCounts(aid.ips, bid.ips)
+		mergeValCounts(aid.agents, bid.agents)
 		mergeSet(aid.subjects, bid.subjects)
 		span(&aid.first, &aid.last, bid.first)
 		span(&aid.first, &aid.last, bid.last)
@@ -389,6 +427,17 @@ func mergeCounts(a, b map[string]*int64) {
 			*p += *n
 		} else {
 			a[k] = n
+		}
+	}
+}
+
+// mergeValCounts adds b into a; b's counters may move into a.
+func mergeValCounts(a, b map[string]*valCount) {
+	for k, c := range b {
+		if p, ok := a[k]; ok {
+			p.n += c.n
+		} else {
+			a[k] = c
 		}
 	}
 }
@@ -527,13 +576,13 @@ func sortedSet(m map[string]struct{}) []string {
 	return out
 }
 
-func top(m map[string]*int64, n int) []events.Count {
+func top(m map[string]*valCount, n int) []events.Count {
 	if len(m) == 0 {
 		return nil
 	}
 	out := make([]events.Count, 0, len(m))
 	for k, c := range m {
-		out = append(out, events.Count{Value: k, Count: *c})
+		out = append(out, events.Count{Value: k, Count: c.n})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/cloud-credentials-insights/cci/internal/events"
 	"github.com/cloud-credentials-insights/cci/internal/extract/source"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -480,5 +481,56 @@ func TestDataEventBuckets(t *testing.T) {
 				t.Errorf("dataEventBuckets = %v, want %v", res.summary.DataEventBuckets, tt.want)
 			}
 		})
+	}
+}
+
+// TestSourceIPAndAgentCounts holds the per-record counting of source IPs
+// and user agents (outside the shape key) to a count made here: values
+// that alternate within a shape, two objects that differ only in their
+// addresses (a cached value must not alias the decoder's buffer, which the
+// second object overwrites), and invalid UTF-8 that repairs to one value.
+func TestSourceIPAndAgentCounts(t *testing.T) {
+	var a, b []map[string]any
+	wantIP := map[string]int64{}
+	for i := range 30 {
+		ip := fmt.Sprintf("10.0.0.%d", i%3)
+		a = append(a, rec(map[string]any{"sourceIPAddress": ip, "userAgent": "ua-" + ip}))
+		wantIP[ip]++
+		ip = fmt.Sprintf("10.0.1.%d", i%3)
+		b = append(b, rec(map[string]any{"sourceIPAddress": ip, "userAgent": "ua-" + ip}))
+		wantIP[ip]++
+	}
+	// Raw bytes 0xff and 0xfe are invalid UTF-8; both repair to U+FFFD.
+	bad := bytes.ReplaceAll(records(t,
+		rec(map[string]any{"sourceIPAddress": "BADx"}),
+		rec(map[string]any{"sourceIPAddress": "BADy"}),
+		rec(map[string]any{"sourceIPAddress": "BADx"}),
+	), []byte("BADx"), []byte("\xff1"))
+	bad = bytes.ReplaceAll(bad, []byte("BADy"), []byte("\xfe1"))
+	wantIP["\uFFFD1"] = 3
+	// 1.json and 2.json are read first, one record each at the same offset.
+	one := records(t, rec(map[string]any{"sourceIPAddress": "10.0.2.1", "userAgent": "ua-10.0.2.1"}))
+	two := records(t, rec(map[string]any{"sourceIPAddress": "10.0.2.2", "userAgent": "ua-10.0.2.2"}))
+	wantIP["10.0.2.1"], wantIP["10.0.2.2"] = 1, 1
+	res := runFiles(t, map[string][]byte{"1.json": one, "2.json": two,
+		"a.json": records(t, a...), "b.json": records(t, b...), "c.json": bad}, Options{Jobs: 1})
+	id := res.events["alice"]
+	if id == nil {
+		t.Fatal("no identity alice")
+	}
+	got := map[string]int64{}
+	for _, c := range id.SourceIPs {
+		got[c.Value] = c.Count
+	}
+	if !maps.Equal(got, wantIP) {
+		t.Errorf("sourceIPs = %v, want %v", got, wantIP)
+	}
+	for _, c := range id.UserAgents {
+		if want := wantIP[strings.TrimPrefix(c.Value, "ua-")]; c.Value != "aws-sdk-go/1.0" && c.Count != want {
+			t.Errorf("userAgent %q counted %d, want %d", c.Value, c.Count, want)
+		}
+	}
+	if len(id.UserAgents) != 9 {
+		t.Errorf("userAgents = %v, want 8 ua-* and the default", id.UserAgents)
 	}
 }

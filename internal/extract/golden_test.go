@@ -2,11 +2,14 @@ package extract
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"github.com/cloud-credentials-insights/cci/internal/events"
 	"github.com/cloud-credentials-insights/cci/internal/golden"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,6 +87,35 @@ func TestSampleDeterministicAcrossJobs(t *testing.T) {
 	for _, name := range []string{events.EventsFile, events.FileStatusFile, events.SummaryFile} {
 		if len(one.raw[name]) == 0 || !bytes.Equal(one.raw[name], eight.raw[name]) {
 			t.Errorf("%s differs between --jobs 1 and --jobs 8", name)
+		}
+	}
+}
+
+// TestSampleFilteredDeterministicAcrossJobs: with a principal filter (the
+// decoder drops records early) the sample gives byte-identical output with
+// one worker and with eight, and the same identities as the unfiltered run.
+func TestSampleFilteredDeterministicAcrossJobs(t *testing.T) {
+	all := runOpts(t, Options{EventsPaths: []string{trails}, Jobs: 2}, filepath.Join(t.TempDir(), "out"))
+	names := slices.Sorted(maps.Keys(all.events))
+	prefixes := []string{names[0], names[len(names)/2]}
+	opts := Options{EventsPaths: []string{trails}, PrincipalNames: prefixes}
+	opts.Jobs = 1
+	one := runOpts(t, opts, filepath.Join(t.TempDir(), "out"))
+	opts.Jobs = 8
+	eight := runOpts(t, opts, filepath.Join(t.TempDir(), "out"))
+	for _, name := range []string{events.EventsFile, events.FileStatusFile, events.SummaryFile} {
+		if len(one.raw[name]) == 0 || !bytes.Equal(one.raw[name], eight.raw[name]) {
+			t.Errorf("%s differs between --jobs 1 and --jobs 8", name)
+		}
+	}
+	if len(one.events) != len(prefixes) {
+		t.Fatalf("filtered run kept %d identities, want %d", len(one.events), len(prefixes))
+	}
+	for name, id := range one.events {
+		a, _ := json.Marshal(id)
+		b, _ := json.Marshal(all.events[name])
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs from the unfiltered run:\n%s\n%s", name, a, b)
 		}
 	}
 }

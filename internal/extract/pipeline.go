@@ -271,7 +271,8 @@ func openTask(ctx context.Context, t task) (o opened) {
 }
 
 func (r *runner) newWorker() *worker {
-	return &worker{r: r, agg: newAggregate(), dec: ctjson.NewDecoder(ctjson.Config{MaxItem: r.opts.MaxRecordBytes})}
+	return &worker{r: r, agg: newAggregate(), dec: ctjson.NewDecoder(ctjson.Config{MaxItem: r.opts.MaxRecordBytes,
+		Drop: dropByIdentity(&r.opts, r.keep), Undrop: undropLineage})}
 }
 
 // process reads one object into the worker's aggregate and says how it

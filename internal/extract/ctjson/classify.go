@@ -30,8 +30,12 @@ type strIndex struct {
 	// bits from any byte of a map with one unaligned load, so a string
 	// that crosses a word boundary costs no branch.
 	quotes, slashes []byte
-	words           int    // classified words
-	carry           uint64 // 1 when src[64*words] follows an odd run of backslashes
+	// opens and closes, kept only when braces is set, map the bytes '{'
+	// or '[' and '}' or ']' (in strings or not), laid out as quotes is.
+	opens, closes []byte
+	braces        bool
+	words         int    // classified words
+	carry         uint64 // 1 when src[64*words] follows an odd run of backslashes
 	// off is the index in src of the decoder's b[0].
 	off int
 }
@@ -48,6 +52,10 @@ func (x *strIndex) reset(src []byte) {
 	x.off = 0
 	x.quotes = append(x.quotes[:0], make([]byte, 8)...)
 	x.slashes = append(x.slashes[:0], make([]byte, 8)...)
+	if x.braces {
+		x.opens = append(x.opens[:0], make([]byte, 8)...)
+		x.closes = append(x.closes[:0], make([]byte, 8)...)
+	}
 }
 
 // more classifies up to indexChunk more words. It reports false when src
@@ -75,6 +83,19 @@ func (x *strIndex) more() bool {
 	}
 	clear(q[8*nw:])
 	clear(s[8*nw:])
+	if x.braces {
+		x.opens = grow(x.opens, 8*(w+nw+1))
+		x.closes = grow(x.closes, 8*(w+nw+1))
+		o, c := x.opens[8*w:], x.closes[8*w:]
+		classifyBraceBlocks(x.src[done:done+full*64], o, c)
+		if full < nw {
+			var pad [64]byte
+			copy(pad[:], x.src[done+full*64:])
+			classifyBracesGeneric(pad[:], o[8*full:], c[8*full:])
+		}
+		clear(o[8*nw:])
+		clear(c[8*nw:])
+	}
 	x.words = w + nw
 	carry := x.carry
 	if anySlash|carry == 0 {
@@ -150,6 +171,23 @@ func classifyGeneric(src, quotes, slashes []byte) uint64 {
 		anySlash |= s
 	}
 	return anySlash
+}
+
+// classifyBracesGeneric writes the maps of '{' or '[' and of '}' or ']'
+// of the whole 64-byte blocks of src to opens and closes. Setting bit 5
+// of a byte maps '[' (0x5b) to '{' (0x7b) and ']' to '}', and no other
+// byte to either.
+func classifyBracesGeneric(src, opens, closes []byte) {
+	for k := 0; k+64 <= len(src); k += 64 {
+		var o, c uint64
+		for j := 0; j < 64; j += 8 {
+			w := binary.LittleEndian.Uint64(src[k+j:]) | 0x20*byteOnes
+			o |= zeroBytes(w^'{'*byteOnes) << j
+			c |= zeroBytes(w^'}'*byteOnes) << j
+		}
+		binary.LittleEndian.PutUint64(opens[k/8:], o)
+		binary.LittleEndian.PutUint64(closes[k/8:], c)
+	}
 }
 
 // zeroBytes returns one bit per byte of x, set when the byte is zero.
@@ -237,4 +275,61 @@ func (x *strIndex) quickEnd(i int) int {
 		return i + bits.TrailingZeros64(m)
 	}
 	return -1
+}
+
+// prefixXOR returns the word whose bit j is the XOR of x's bits 0 to j:
+// over a quote map, the bytes inside strings (opening quotes included).
+func prefixXOR(x uint64) uint64 {
+	x ^= x << 1
+	x ^= x << 2
+	x ^= x << 4
+	x ^= x << 8
+	x ^= x << 16
+	x ^= x << 32
+	return x
+}
+
+// containerEnd returns the index after the '}' or ']' that closes the
+// container opening at b[i], found on the maps (braces must be set): the
+// in-string bytes of a word are the prefix XOR of its quote map, and a
+// word whose closes outside strings are fewer than the depth cannot end
+// the container, so it moves the depth by two popcounts. Only balance is
+// checked, not grammar, nor which kind of bracket closes which. Nesting
+// deeper than fastMaxDepth answers fastSlow, as the walk does.
+func (x *strIndex) containerEnd(i int) (int, fastStatus) {
+	p := x.off + i
+	w := p >> 6
+	mask := ^uint64(0) << (p & 63)
+	var carry uint64 // all ones when word w starts inside a string
+	depth := 0
+	for {
+		for w >= x.words {
+			if !x.more() {
+				return 0, fastMore
+			}
+		}
+		k := 8 * w
+		in := prefixXOR(binary.LittleEndian.Uint64(x.quotes[k:])&mask) ^ carry
+		carry = uint64(int64(in) >> 63)
+		o := binary.LittleEndian.Uint64(x.opens[k:]) & mask &^ in
+		c := binary.LittleEndian.Uint64(x.closes[k:]) & mask &^ in
+		if n, no := bits.OnesCount64(c), bits.OnesCount64(o); n < depth && depth+no <= fastMaxDepth {
+			depth += no - n
+		} else {
+			for m := o | c; m != 0; m &= m - 1 {
+				if o&m&-m != 0 {
+					if depth++; depth > fastMaxDepth {
+						return 0, fastSlow // the scanner's limit decides
+					}
+					continue
+				}
+				depth--
+				if depth == 0 {
+					return w*64 + bits.TrailingZeros64(m) + 1 - x.off, fastOK
+				}
+			}
+		}
+		mask = ^uint64(0)
+		w++
+	}
 }

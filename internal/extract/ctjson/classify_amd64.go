@@ -27,6 +27,27 @@ func detectAVX2() bool {
 //go:noescape
 func classifyAVX2(src *byte, blocks int, quotes, slashes *byte) (anySlash uint64)
 
+// classifyBracesAVX2 is classifyBraceBlocks for blocks 64-byte blocks at
+// src (classify_amd64.s).
+//
+//go:noescape
+func classifyBracesAVX2(src *byte, blocks int, opens, closes *byte)
+
+// classifyBraceBlocks writes the maps of '{' or '[' and of '}' or ']' of
+// the whole 64-byte blocks of src to opens and closes.
+func classifyBraceBlocks(src, opens, closes []byte) {
+	n := len(src) / 64
+	if n == 0 {
+		return
+	}
+	if !hasAVX2 {
+		classifyBracesGeneric(src, opens, closes)
+		return
+	}
+	_, _ = opens[8*n-1], closes[8*n-1]
+	classifyBracesAVX2(&src[0], n, &opens[0], &closes[0])
+}
+
 // cpuid and xgetbv0 run the instructions of the same names (XGETBV with
 // ECX=0: the register states the OS saves).
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)

@@ -47,6 +47,54 @@ loop:
 	MOVQ R10, anySlash+32(FP)
 	RET
 
+// func classifyBracesAVX2(src *byte, blocks int, opens, closes *byte)
+//
+// For each 64-byte block: two 32-byte loads, OR'd with 0x20 (which maps
+// '[' to '{' and ']' to '}', and nothing else to either), compared with
+// '{' and with '}', gathered as in classifyAVX2.
+TEXT ·classifyBracesAVX2(SB), NOSPLIT, $0-32
+	MOVQ src+0(FP), SI
+	MOVQ blocks+8(FP), CX
+	MOVQ opens+16(FP), DI
+	MOVQ closes+24(FP), DX
+	MOVQ $0x20, AX
+	MOVQ AX, X0
+	VPBROADCASTB X0, Y0
+	MOVQ $0x7b, AX
+	MOVQ AX, X1
+	VPBROADCASTB X1, Y1
+	MOVQ $0x7d, AX
+	MOVQ AX, X2
+	VPBROADCASTB X2, Y2
+
+braces:
+	VMOVDQU (SI), Y3
+	VMOVDQU 32(SI), Y4
+	VPOR     Y0, Y3, Y3
+	VPOR     Y0, Y4, Y4
+	VPCMPEQB Y1, Y3, Y5
+	VPCMPEQB Y1, Y4, Y6
+	VPCMPEQB Y2, Y3, Y7
+	VPCMPEQB Y2, Y4, Y8
+	VPMOVMSKB Y5, AX
+	VPMOVMSKB Y6, BX
+	VPMOVMSKB Y7, R8
+	VPMOVMSKB Y8, R9
+	SHLQ $32, BX
+	ORQ  BX, AX
+	SHLQ $32, R9
+	ORQ  R9, R8
+	MOVQ AX, (DI)
+	MOVQ R8, (DX)
+	ADDQ $64, SI
+	ADDQ $8, DI
+	ADDQ $8, DX
+	DECQ CX
+	JNZ  braces
+
+	VZEROUPPER
+	RET
+
 // func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL leaf+0(FP), AX

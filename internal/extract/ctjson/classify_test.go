@@ -3,6 +3,7 @@ package ctjson
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math/bits"
 	"math/rand/v2"
 	"strings"
@@ -233,4 +234,52 @@ func FuzzClassify(f *testing.F) {
 		copy(src, data)
 		checkClassify(t, src)
 	})
+}
+
+// TestContainerEnd compares containerEnd with skipValue on valid values
+// (strings holding brackets, quotes and backslashes), portable and AVX2.
+func TestContainerEnd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var gen func(depth int) string
+	gen = func(depth int) string {
+		switch n := rng.IntN(6); {
+		case depth > 5 || n == 0:
+			return `"` + strings.Repeat([]string{`}`, `]`, `\"`, `\\`, `{[`, "abc"}[rng.IntN(6)], rng.IntN(40)) + `"`
+		case n == 1:
+			return "12"
+		case n < 4:
+			var parts []string
+			for range rng.IntN(5) {
+				parts = append(parts, gen(depth+1))
+			}
+			return "[" + strings.Join(parts, ",") + "]"
+		default:
+			var parts []string
+			for k := range rng.IntN(5) {
+				parts = append(parts, fmt.Sprintf(`"k%d}":`, k)+gen(depth+1))
+			}
+			return "{" + strings.Join(parts, ",") + "}"
+		}
+	}
+	for _, avx := range []bool{false, true} {
+		restore := UseAVX2(avx)
+		for range 2000 {
+			v := gen(0)
+			if v[0] != '{' && v[0] != '[' {
+				continue
+			}
+			pre := strings.Repeat(" ", rng.IntN(130))
+			src := []byte(pre + v + `,"x"`)
+			var want, got strIndex
+			want.reset(src)
+			got.braces = true
+			got.reset(src)
+			we, wst := skipValue(src, len(pre), &want)
+			ge, gst := got.containerEnd(len(pre))
+			if we != ge || wst != gst {
+				t.Fatalf("avx2=%v %q: containerEnd %d %d, skipValue %d %d", avx, src, ge, gst, we, wst)
+			}
+		}
+		restore()
+	}
 }

@@ -44,6 +44,11 @@ type fastRec struct {
 	// idx maps the quotes and backslashes of the input (classify.go). The
 	// scanner keeps it across the records of an unchanged buffer.
 	idx strIndex
+	// drop and undrop are Config's; dropped says the record being walked
+	// was dropped by its identity (its containers are skipped on the maps
+	// after that), full that it is walked again in full after undrop.
+	drop, undrop  func(*Record) bool
+	dropped, full bool
 }
 
 // fastRecord decodes the object at the start of b into rec and returns its
@@ -64,7 +69,26 @@ func fastDecode(b []byte, rec *fastRec) (int, fastStatus) {
 	if b[0] != '{' {
 		return 0, fastSlow
 	}
-	return walkObject(b, 0, objTop, rec)
+	rec.dropped = false
+	n, st := walkObject(b, 0, objTop, rec)
+	if st == fastOK && rec.dropped && rec.undrop != nil && rec.undrop(&rec.Record) {
+		rec.Record = Record{}
+		rec.unescaped = rec.unescaped[:0]
+		rec.dropped, rec.full = false, true
+		n, st = walkObject(b, 0, objTop, rec)
+		rec.full = false
+	}
+	return n, st
+}
+
+// skipTop steps over the value of a top-level member that is not kept.
+// After the record was dropped, a container is skipped on the maps
+// (containerEnd) instead of walked.
+func (rec *fastRec) skipTop(b []byte, i int) (int, fastStatus) {
+	if rec.dropped && (b[i] == '{' || b[i] == '[') {
+		return rec.idx.containerEnd(i)
+	}
+	return skipValue(b, i, &rec.idx)
 }
 
 // objKind says which struct an object decodes into.
@@ -188,8 +212,18 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 		case "eventID":
 			return rec.str(b, i, &rec.EventID)
 		case "userIdentity":
-			return walkObject(b, i, objUser, rec)
+			if rec.dropped {
+				return 0, fastSlow // a second userIdentity: sonic decides
+			}
+			j, st := walkObject(b, i, objUser, rec)
+			if st == fastOK && rec.drop != nil && !rec.full {
+				rec.dropped = rec.drop(&rec.Record)
+			}
+			return j, st
 		case "requestParameters":
+			if rec.dropped {
+				return rec.skipTop(b, i)
+			}
 			return walkObject(b, i, objParams, rec)
 		case "detail", "detail-type", "CloudTrailEvent", "digestStartTime":
 			return 0, fastSlow
@@ -199,7 +233,7 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 			"responseElements", "tlsDetails", "resources", "additionalEventData",
 			"sharedEventID", "vpcEndpointId", "vpcEndpointAccountId", "serviceEventDetails",
 			"apiVersion", "sessionCredentialFromConsole", "edgeDeviceDetails", "insightDetails":
-			return skipValue(b, i, &rec.idx)
+			return rec.skipTop(b, i)
 		}
 	case objUser:
 		u := &rec.UserIdentity
@@ -265,6 +299,9 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 		if len(name) == len(key) && name != key && equalFoldASCII(name, key) {
 			return member(b, i, kind, name, rec)
 		}
+	}
+	if kind == objTop {
+		return rec.skipTop(b, i)
 	}
 	return skipValue(b, i, &rec.idx)
 }

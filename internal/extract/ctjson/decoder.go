@@ -11,6 +11,19 @@ type Config struct {
 	// SlowPath turns the one-pass fast decoder off, so that every item goes
 	// through the scanner and sonic. The tests compare the two paths.
 	SlowPath bool
+	// Drop, when set, is asked on the fast path about each record as soon
+	// as its top-level userIdentity is decoded (Record then holds that and
+	// the members before it: in CloudTrail, eventVersion). When it answers
+	// true the record is dropped: its other top-level strings are still
+	// decoded, but its containers (requestParameters, responseElements,
+	// resources, ...) are skipped on the structural maps, checked for
+	// balance only, not built and not checked for grammar, and the Item
+	// says Dropped. Drop must answer true only for records whose
+	// containers the caller does not need.
+	Drop func(r *Record) bool
+	// Undrop is asked about a dropped record once it is walked to its end;
+	// true decodes it again in full, not dropped.
+	Undrop func(r *Record) bool
 }
 
 // Item is one item of the stream, valid until the next call to Next.
@@ -22,6 +35,10 @@ type Item struct {
 	// InContainer is set when the item came from an array of records
 	// rather than being a top-level object of its own.
 	InContainer bool
+	// Dropped is set when Config.Drop dropped the record: its
+	// RequestParameters are empty, and a container it holds may be
+	// malformed inside without making the item invalid.
+	Dropped bool
 }
 
 // Decoder reads CloudTrail items from a stream of JSON. It is reused
@@ -41,6 +58,10 @@ func NewDecoder(c Config) *Decoder {
 	}
 	if !c.SlowPath {
 		d.sc.fast = &d.fast
+		if c.Drop != nil {
+			d.fast.drop, d.fast.undrop = c.Drop, c.Undrop
+			d.fast.idx.braces = true
+		}
 	}
 	return d
 }
@@ -64,6 +85,7 @@ func (d *Decoder) Next() (Item, error) {
 	if d.sc.decoded {
 		it.Record = &d.fast.Record
 		it.Kind = recordKind(it.Record)
+		it.Dropped = d.fast.dropped
 		return it, nil
 	}
 	kind, err := decodeItem(raw, &d.item, &d.rec)

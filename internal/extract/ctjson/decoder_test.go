@@ -354,3 +354,85 @@ func FuzzScanner(f *testing.F) {
 		}
 	})
 }
+
+// dropTest drops records whose userIdentity.arn has an even length and
+// decodes CreateUser calls in full again.
+var dropTest = Config{MaxItem: 1 << 16, MaxDepth: 64,
+	Drop:   func(r *Record) bool { return r.UserIdentity.Type != "" && len(r.UserIdentity.ARN)%2 == 0 },
+	Undrop: func(r *Record) bool { return r.EventName == "CreateUser" }}
+
+// dropAgrees decodes data with dropTest and on the slow path: on valid
+// JSON every item must agree, a dropped one with its requestParameters
+// left out (the only part Drop allows to go undecoded).
+func dropAgrees(t testing.TB, data []byte) {
+	t.Helper()
+	type item struct {
+		s       string
+		dropped bool
+	}
+	all := func(c Config) []item {
+		d := NewDecoder(c)
+		d.Reset(bytes.NewReader(data))
+		var out []item
+		for {
+			it, err := d.Next()
+			if err != nil {
+				return append(out, item{s: fmt.Sprintf("err=%v", err)})
+			}
+			s := fmt.Sprintf("kind=%d in=%v", it.Kind, it.InContainer)
+			if it.Record != nil {
+				r := *it.Record
+				// requestParameters of a dropped record are never read: no
+				// dropped record reaches the aggregate (lineage is undropped).
+				r.RequestParameters = Record{}.RequestParameters
+				s += fmt.Sprintf(" %+v", r)
+			}
+			out = append(out, item{s, it.Dropped})
+		}
+	}
+	c := dropTest
+	c.SlowPath = true
+	full := all(c)
+	dropped := all(dropTest)
+	valid := json.Valid(data)
+	for i := range min(len(full), len(dropped)) {
+		if full[i].s == dropped[i].s {
+			continue
+		}
+		if !valid && dropped[i].dropped {
+			return // malformed inside a dropped record: documented leniency
+		}
+		t.Fatalf("object %.300q item %d:\ndropped %s\nfull    %s", data, i, dropped[i].s, full[i].s)
+	}
+	if len(full) != len(dropped) {
+		t.Fatalf("object %.300q: %d items dropping, %d in full", data, len(dropped), len(full))
+	}
+}
+
+// TestDropMatchesFull runs the sample trails and the fast-path cases
+// through dropAgrees, and checks that records are dropped at all.
+func TestDropMatchesFull(t *testing.T) {
+	objs := sampleObjects(t, trails)
+	long := strings.Replace(record(`{"x":["}"]}\"`), `"responseElements":null`, `"responseElements":{"a":[{"b":"]}"},[]],"c":{}}`, 1)
+	objs = append(objs, []byte(`{"Records":[`+long+`,`+record("")+`]}`),
+		[]byte(strings.Replace(long, `"eventName":"DescribeInstances"`, `"eventName":"CreateUser"`, 1)))
+	for _, s := range fastCases {
+		objs = append(objs, []byte(`{"Records":[`+s+`]}`))
+	}
+	for _, o := range objs {
+		dropAgrees(t, o)
+	}
+	d := NewDecoder(dropTest)
+	d.Reset(strings.NewReader(long))
+	it, err := d.Next()
+	if err != nil || !it.Dropped || it.Record.EventName != "DescribeInstances" || it.Record.RecipientAccountID != "123456789012" {
+		t.Errorf("record with an even-length ARN: dropped %v, %+v, %v", it.Dropped, it.Record, err)
+	}
+}
+
+// FuzzDropMatchesFull is dropAgrees on arbitrary input.
+func FuzzDropMatchesFull(f *testing.F) {
+	f.Add([]byte(`{"Records":[` + record(`{"a":"}"}`) + `]}`))
+	f.Add([]byte(`{"userIdentity":{"type":"T","arn":"ab"},"eventName":"x","resources":[{"a":"\"]"}],"eventSource":"s"}`))
+	f.Fuzz(func(t *testing.T, data []byte) { dropAgrees(t, data) })
+}
