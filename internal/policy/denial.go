@@ -29,7 +29,29 @@ const (
 	CauseVPCEndpoint     = authz.CauseVPCEndpoint
 	CauseEncoded         = authz.CauseEncoded         // decode with `aws sts decode-authorization-message`
 	CauseWebIdentityAuth = authz.CauseWebIdentityAuth // OIDC token rejected: issuer unreadable or sub/aud mismatch
+	CauseTrustPolicy     = authz.CauseTrustPolicy     // the role's trust policy refuses sts:AssumeRoleWithWebIdentity
+	CausePresignedURL    = authz.CausePresignedURL    // S3 refused a presigned URL (AuthenticationMethod QueryString)
 )
+
+// RecordCause refines the cause ParseDenial read from the message with
+// what the rest of a CloudTrail record says: S3 logs a request made
+// through a presigned URL with additionalEventData.AuthenticationMethod
+// QueryString, and such a request is authorized as the URL's signer, so an
+// AccessDenied is most often the signer's aws:SourceIp condition rejecting
+// the caller; AssumeRoleWithWebIdentity refused with AccessDenied is the
+// role's trust policy (the message names no policy type). A cause the
+// message names (an explicit deny, a boundary) is kept.
+func RecordCause(d Denial, eventSource, eventName, errorCode, authMethod string) string {
+	switch {
+	case errorCode != "AccessDenied":
+	case eventSource == "s3.amazonaws.com" && authMethod == "QueryString" &&
+		(d.Cause == "" || d.Cause == CauseIdentityPolicy || d.Cause == CauseEncoded):
+		return CausePresignedURL
+	case eventSource == "sts.amazonaws.com" && eventName == "AssumeRoleWithWebIdentity" && d.Cause == "":
+		return CauseTrustPolicy
+	}
+	return d.Cause
+}
 
 // deniedCodes are the errorCodes AWS uses for refused calls.
 var deniedCodes = map[string]bool{

@@ -24,6 +24,11 @@ type Record struct {
 	SourceIPAddress    string       `json:"sourceIPAddress"`
 	UserAgent          string       `json:"userAgent"`
 	EventID            string       `json:"eventID"` // for de-duplication across sources
+	// Resources and AdditionalEventData are the raw JSON of these members,
+	// kept unparsed: extract reads them only for refused calls (few), so
+	// the other records pay one string header each (see denial.go).
+	Resources           RawJSON `json:"resources"`
+	AdditionalEventData RawJSON `json:"additionalEventData"`
 	UserIdentity       UserIdentity `json:"userIdentity"`
 	RequestParameters  struct {
 		UserName string `json:"userName"`
