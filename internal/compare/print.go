@@ -142,6 +142,7 @@ func writeTable(w io.Writer, rep *Report) {
 	}
 	section("missing", perUser(rep, func(u *User) []string { return u.Diff.Missing }))
 	section("denied", perUser(rep, deniedLines))
+	section("remediations", remedyLines(rep))
 	section("extra", perUser(rep, func(u *User) []string { return u.Diff.Extra }))
 	section("ambiguous", perUser(rep, candidateLines))
 	section("security alerts", perUser(rep, alertLines))
@@ -261,6 +262,14 @@ func writeMarkdown(w io.Writer, rep *Report) {
 	}
 	list("Missing", true, coded(func(u *User) []string { return u.Diff.Missing }))
 	list("Denied", true, coded(deniedLines))
+	if lines := remedyLines(rep); len(lines) > 0 {
+		var items []string
+		for _, l := range lines {
+			cause, text, _ := strings.Cut(l, ": ")
+			items = append(items, "- "+code(cause)+": "+text)
+		}
+		block(fmt.Sprintf("Remediations (%d)", len(items)), true, items)
+	}
 	list("Ambiguous", true, coded(candidateLines))
 	list("Security alerts", true, coded(alertLines))
 	block(fmt.Sprintf("Requests without identity (%d)", len(rep.RequestsWithoutIdentity)), true, bullets(rep.RequestsWithoutIdentity))
