@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cloud-credentials-insights/cci/internal/authz"
+
 	"github.com/cloud-credentials-insights/cci/internal/policy"
 )
 
@@ -203,9 +205,10 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 	// Error messages name sessions and resources: what the shape needs of
 	// one is the denial it describes, parsed per refused record (few).
 	var denial policy.Denial
+	var msg authz.Message
 	denied := false
 	if r.ErrorCode != "" {
-		denial, denied = policy.ParseDenial(r.ErrorCode, r.ErrorMessage)
+		denial, msg, denied = policy.ParseDenialMessage(r.ErrorCode, r.ErrorMessage)
 		if denied {
 			denial.Cause = denialCause(denial, r)
 		}
@@ -263,7 +266,7 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 		}
 	}
 	if denied {
-		a.noteDenial(sh, r, denial)
+		a.noteDenial(sh, r, denial, &msg)
 	}
 }
 

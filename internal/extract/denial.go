@@ -2,6 +2,7 @@ package extract
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/cloud-credentials-insights/cci/internal/authz"
 	"github.com/cloud-credentials-insights/cci/internal/extract/ctjson"
@@ -29,7 +30,10 @@ type denialDetail struct {
 // additionalEventData only for S3 AccessDenied records.
 func denialCause(d policy.Denial, r *ctjson.Record) string {
 	method := ""
-	if r.ErrorCode == "AccessDenied" && r.EventSource == s3Source {
+	// Only QueryString matters: an additionalEventData that cannot spell
+	// it (not even escaped) is not decoded.
+	if ad := string(r.AdditionalEventData); r.ErrorCode == "AccessDenied" && r.EventSource == s3Source &&
+		(strings.Contains(ad, "QueryString") || strings.Contains(ad, `\`)) {
 		method = ctjson.AuthenticationMethod(r.AdditionalEventData)
 	}
 	return policy.RecordCause(d, r.EventSource, r.EventName, r.ErrorCode, method)
@@ -38,12 +42,7 @@ func denialCause(d policy.Denial, r *ctjson.Record) string {
 // noteDenial adds the resource and the encoded message of one refused
 // record to the groups its shape counts it in. Only refused records come
 // here.
-func (a *aggregate) noteDenial(sh *shape, r *ctjson.Record, d policy.Denial) {
-	arns := ctjson.ResourceARNs(r.Resources)
-	m := authz.ParseMessage(r.ErrorMessage)
-	if len(arns) == 0 && m.Resource != "" {
-		arns = []string{m.Resource}
-	}
+func (a *aggregate) noteDenial(sh *shape, r *ctjson.Record, d policy.Denial, m *authz.Message) {
 	// A cut encoded message cannot be decoded (AWS rejects it), so it is
 	// not kept: the group's cause says encoded, and the count tells how
 	// many were refused.
@@ -51,7 +50,7 @@ func (a *aggregate) noteDenial(sh *shape, r *ctjson.Record, d policy.Denial) {
 	if !m.Truncated {
 		encoded = m.Encoded
 	}
-	if len(arns) == 0 && encoded == "" {
+	if r.Resources == "" && m.Resource == "" && encoded == "" {
 		return
 	}
 	k := deniedKey{code: r.ErrorCode, action: d.Action, cause: d.Cause}
@@ -65,8 +64,13 @@ func (a *aggregate) noteDenial(sh *shape, r *ctjson.Record, d policy.Denial) {
 			det = &denialDetail{}
 			act.details[deniedKey{clean(k.code), clean(k.action), k.cause}] = det
 		}
-		for _, arn := range arns {
+		found := false
+		ctjson.ResourceARNs(r.Resources, func(arn string) {
+			found = true
 			det.resources = keepSmallest(det.resources, arn, maxDeniedResources)
+		})
+		if !found && m.Resource != "" {
+			det.resources = keepSmallest(det.resources, m.Resource, maxDeniedResources)
 		}
 		if encoded != "" {
 			det.encoded = keepSmallest(det.encoded, encoded, maxDeniedEncoded)

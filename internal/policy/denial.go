@@ -71,13 +71,21 @@ func IsDenied(errorCode string) bool { return deniedCodes[errorCode] }
 // ParseDenial reads errorCode and errorMessage of a refused call. ok is false
 // when the code is not a denial. A cause authz only suspects is left out.
 func ParseDenial(errorCode, errorMessage string) (d Denial, ok bool) {
+	d, _, ok = ParseDenialMessage(errorCode, errorMessage)
+	return d, ok
+}
+
+// ParseDenialMessage is ParseDenial that also returns what authz read of
+// the message (resource, encoded message), so a caller that needs both
+// parses the message once.
+func ParseDenialMessage(errorCode, errorMessage string) (d Denial, m authz.Message, ok bool) {
 	if !IsDenied(errorCode) {
-		return d, false
+		return d, m, false
 	}
 	if strings.HasSuffix(errorCode, "InvalidIdentityToken") {
 		d.Cause = CauseWebIdentityAuth
 	}
-	m := authz.ParseMessage(errorMessage)
+	m = authz.ParseMessage(errorMessage)
 	// events.json keeps the causes it had before authz: a truncated
 	// encoded message is still "encoded", and the trust-policy cause and
 	// the action of "Not authorized to perform sts:..." (no colon) wait
@@ -96,5 +104,5 @@ func ParseDenial(errorCode, errorMessage string) (d Denial, ok bool) {
 			d.Action = m.Action
 		}
 	}
-	return d, true
+	return d, m, true
 }
