@@ -87,9 +87,9 @@ func ParseDenialMessage(errorCode, errorMessage string) (d Denial, m authz.Messa
 	}
 	m = authz.ParseMessage(errorMessage)
 	// events.json keeps the causes it had before authz: a truncated
-	// encoded message is still "encoded", and the trust-policy cause and
-	// the action of "Not authorized to perform sts:..." (no colon) wait
-	// for compare to learn them.
+	// encoded message is still "encoded", and the action of "Not
+	// authorized to perform sts:..." (no colon) is left out. The
+	// trust-policy cause needs the record's eventName: RecordCause.
 	switch {
 	case m.Suspected || m.Cause == authz.CauseTrustPolicy:
 	case m.Cause == authz.CauseEncodedTruncated:
