@@ -35,6 +35,8 @@ func compareCommand() *command {
 					"unknown, empty (nothing compared), unmatched (a request no identity used), or all", EnvVars: env("FAIL_ON")},
 				&cli.StringFlag{Name: "baseline", TakesFile: true, Usage: "accepted findings: a previous compiled_users.diff.json or an ignore `FILE` " +
 					"(IDENTITY-OR-REQUEST ACTION [exp:YYYY-MM-DD] per line); they are reported as baselined, not failed on", EnvVars: env("BASELINE")},
+				&cli.StringSliceFlag{Name: "authorization-details", TakesFile: true, Usage: "output `FILE` of aws iam get-account-authorization-details " +
+					"(repeatable: pages merge); evaluate each matched identity's policies in force against its request", EnvVars: env("AUTHORIZATION_DETAILS")},
 				&cli.StringFlag{Name: "junit", TakesFile: true, Usage: "also write a JUnit XML report to `FILE` (junit_cci.xml for a CI artifact viewer)", EnvVars: env("JUNIT")},
 			},
 			Action: func(c *cli.Context) error {
@@ -46,7 +48,7 @@ func compareCommand() *command {
 			},
 		},
 		Required: []string{"events-path", "credentials-requests-path"},
-		Inputs:   []string{"events-path", "credentials-requests-path", "installer-requests-file", "instance-role-policies", "baseline"},
+		Inputs:   []string{"events-path", "credentials-requests-path", "installer-requests-file", "instance-role-policies", "baseline", "authorization-details"},
 		Exits:    []int{exit.Findings, exit.Partial},
 		Examples: []example{
 			{"diff one cluster's identities, writing the JSON reports into out",
@@ -75,6 +77,7 @@ func compareOptions(c *cli.Context) (compare.Options, error) {
 		InstallerUserName:       c.String("installer-user-name"),
 		InstallerRequestsFile:   c.String("installer-requests-file"),
 		InstanceRolePolicies:    c.String("instance-role-policies"),
+		AuthorizationDetails:    list(c, "authorization-details"),
 		ClusterName:             c.String("cluster-name"),
 		InfraID:                 c.String("infra-id"),
 		Filters:                 filters,

@@ -17,6 +17,7 @@ const (
 	CauseEncodedTruncated = "encoded-truncated"    // the encoded message was cut and cannot be decoded
 	CauseTrustPolicy      = "trust-policy"         // the role's trust policy refuses the caller
 	CauseWebIdentityAuth  = "web-identity"         // OIDC token rejected: issuer unreadable or sub/aud mismatch
+	CausePresignedURL     = "presigned-url"        // a presigned URL refused: the signer's policy rejects the caller's address
 )
 
 // Decisions, spelled as `aws iam simulate-principal-policy` spells them.
@@ -41,6 +42,7 @@ var causeText = map[string]string{
 	CauseEncodedTruncated: "the encoded authorization failure message was cut and cannot be decoded",
 	CauseTrustPolicy:      "the role's trust policy does not admit the caller",
 	CauseWebIdentityAuth:  "AWS refused the web identity token: the issuer's keys are unreadable or the token does not match",
+	CausePresignedURL:     "a presigned URL was refused: it is authorized as its signer, whose policy rejects the caller (aws:SourceIp)",
 }
 
 // CauseText describes cause in a few words; "" for an unknown cause.

@@ -45,6 +45,9 @@ var goldenCases = []goldenCase{
 	}, requests: true, exit: exit.Partial},
 	// Nothing to compare: no empty table or sections, a warning.
 	{name: "empty", opts: Options{ClusterName: "ci-op-abc"}},
+	// The three causes with a remediation (extract's testdata/causes).
+	{name: "causes", opts: Options{ClusterName: "lab", InstallerUserName: "lab-installer", InstallerRequestsFile: installer,
+		AuthorizationDetails: []string{"testdata/causes/authorization-details.json"}}},
 	{name: "lab-trail", opts: Options{Filters: map[string][]string{"cluster-name": {"lab-trail"}}}},
 }
 

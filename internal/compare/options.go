@@ -69,6 +69,10 @@ type Options struct {
 	JUnit string
 	// Version is cci's version, recorded in compiled_users.json.
 	Version string
+	// AuthorizationDetails are pages of `aws iam
+	// get-account-authorization-details`, merged: each matched identity's
+	// policies in force are evaluated against its request (inforce.go).
+	AuthorizationDetails []string
 }
 
 // Validate checks and normalises o. Errors are usage errors.

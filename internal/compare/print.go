@@ -142,6 +142,10 @@ func writeTable(w io.Writer, rep *Report) {
 	}
 	section("missing", perUser(rep, func(u *User) []string { return u.Diff.Missing }))
 	section("denied", perUser(rep, deniedLines))
+	section("remediations", remedyLines(rep))
+	section("not in force (granted by the request, not allowed by the account's policies)", perUser(rep, func(u *User) []string { return u.NotInForce }))
+	section("in force only (allowed by the account's policies, not granted by the request)", perUser(rep, func(u *User) []string { return u.InForceOnly }))
+	section("policies in force not evaluated", perUser(rep, inForceProblem))
 	section("extra", perUser(rep, func(u *User) []string { return u.Diff.Extra }))
 	section("ambiguous", perUser(rep, candidateLines))
 	section("security alerts", perUser(rep, alertLines))
@@ -261,6 +265,17 @@ func writeMarkdown(w io.Writer, rep *Report) {
 	}
 	list("Missing", true, coded(func(u *User) []string { return u.Diff.Missing }))
 	list("Denied", true, coded(deniedLines))
+	if lines := remedyLines(rep); len(lines) > 0 {
+		var items []string
+		for _, l := range lines {
+			cause, text, _ := strings.Cut(l, ": ")
+			items = append(items, "- "+code(cause)+": "+text)
+		}
+		block(fmt.Sprintf("Remediations (%d)", len(items)), true, items)
+	}
+	list("Not in force", true, coded(func(u *User) []string { return u.NotInForce }))
+	list("In force only", false, coded(func(u *User) []string { return u.InForceOnly }))
+	list("Policies in force not evaluated", true, inForceProblem)
 	list("Ambiguous", true, coded(candidateLines))
 	list("Security alerts", true, coded(alertLines))
 	block(fmt.Sprintf("Requests without identity (%d)", len(rep.RequestsWithoutIdentity)), true, bullets(rep.RequestsWithoutIdentity))

@@ -120,6 +120,15 @@ type User struct {
 	RequiredSkipped   []string       `json:"requiredSkipped,omitempty"`
 	ImplicitlyAllowed []string       `json:"implicitlyAllowed,omitempty"`
 	Msg               string         `json:"msg,omitempty"`
+
+	// InForce says whether --authorization-details held the identity's
+	// policies: evaluated, absent or error (InForceMsg); empty without
+	// the flag. NotInForce and InForceOnly are set when evaluated
+	// (inforce.go).
+	InForce     string   `json:"inForce,omitempty"`
+	InForceMsg  string   `json:"inForceMsg,omitempty"`
+	NotInForce  []string `json:"notInForce,omitempty"`
+	InForceOnly []string `json:"inForceOnly,omitempty"`
 }
 
 // Candidate is one of the targets an ambiguous identity matched.

@@ -88,6 +88,9 @@ func Compile(ctx context.Context, opts Options, stderr io.Writer) (*Report, map[
 	if err := c.loadGrants(); err != nil {
 		return nil, nil, err
 	}
+	if c.account, err = loadAccount(opts.AuthorizationDetails); err != nil {
+		return nil, nil, err
+	}
 	names := sortedKeys(ev.Identities)
 	c.resolveCluster(names)
 	for _, name := range names {
@@ -115,6 +118,7 @@ type compilation struct {
 	roles     []credreq.InstanceRole
 	cluster   credreq.Cluster
 	matcher   *credreq.Matcher
+	account   *policy.AccountDetails // --authorization-details; nil without
 
 	matchedRefs   map[string]bool
 	installerSeen bool
@@ -294,6 +298,9 @@ func (c *compilation) compareIdentity(name string) {
 		}
 	}
 	diff(u, in)
+	if c.account != nil && in.policy != nil {
+		evaluateInForce(c.account, name, id, u, in.policy, obs)
+	}
 }
 
 // ambiguous records an identity that matches more than one target: it is

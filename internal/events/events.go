@@ -56,6 +56,13 @@ type Denial struct {
 	Action    string `json:"action,omitempty"` // from "is not authorized to perform: X"
 	Cause     string `json:"cause,omitempty"`  // identity-policy, permissions-boundary, scp, session-policy, resource-policy, ...
 	Count     int64  `json:"count"`
+	// Resources are ARNs the refused calls named (the record's resources[],
+	// else the message's "on resource:"), at most 5, the smallest in byte order.
+	Resources []string `json:"resources,omitempty"`
+	// EncodedMessages are encoded authorization failure messages of the
+	// group, for `aws sts decode-authorization-message`: at most 3, the
+	// smallest in byte order; messages CloudTrail cut are not kept.
+	EncodedMessages []string `json:"encodedMessages,omitempty"`
 }
 
 // Count is a value seen Count times.

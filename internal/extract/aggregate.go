@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cloud-credentials-insights/cci/internal/authz"
+
 	"github.com/cloud-credentials-insights/cci/internal/policy"
 )
 
@@ -85,6 +87,7 @@ type actAgg struct {
 	eventNames     map[string]struct{}
 	errors         map[string]*int64
 	denied         map[deniedKey]*int64
+	details        map[deniedKey]*denialDetail // resources and encoded messages (denial.go); nil when none
 	unmapped       bool
 	permissionless bool
 	data           bool
@@ -237,9 +240,13 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 	// Error messages name sessions and resources: what the shape needs of
 	// one is the denial it describes, parsed per refused record (few).
 	var denial policy.Denial
+	var msg authz.Message
 	denied := false
 	if r.ErrorCode != "" {
-		denial, denied = policy.ParseDenial(r.ErrorCode, r.ErrorMessage)
+		denial, msg, denied = policy.ParseDenialMessage(r.ErrorCode, r.ErrorMessage)
+		if denied {
+			denial.Cause = denialCause(denial, r)
+		}
 	}
 
 	// The shape key holds every input of newShape, each prefixed with its
@@ -288,6 +295,9 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 		if x.denied != nil {
 			*x.denied++
 		}
+	}
+	if denied {
+		a.noteDenial(sh, r, denial, &msg)
 	}
 }
 
@@ -407,6 +417,7 @@ func (a *aggregate) merge(b *aggregate) {
 					aact.denied[k] = n
 				}
 			}
+			mergeDetails(aact, bact)
 			aact.unmapped = aact.unmapped || bact.unmapped
 			aact.permissionless = aact.permissionless || bact.permissionless
 			aact.data = aact.data || bact.data
@@ -494,7 +505,11 @@ func (a *aggregate) identities(keep func(name string) bool) map[string]*events.I
 			}
 			out.Errors = counts(act.errors)
 			for k, n := range act.denied {
-				out.Denied = append(out.Denied, events.Denial{ErrorCode: k.code, Action: k.action, Cause: k.cause, Count: *n})
+				d := events.Denial{ErrorCode: k.code, Action: k.action, Cause: k.cause, Count: *n}
+				if det := act.details[k]; det != nil {
+					d.Resources, d.EncodedMessages = det.resources, det.encoded
+				}
+				out.Denied = append(out.Denied, d)
 			}
 			sort.Slice(out.Denied, func(i, j int) bool {
 				x, y := out.Denied[i], out.Denied[j]

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -244,8 +245,9 @@ func TestRecordDetails(t *testing.T) {
 		t.Errorf("GetCallerIdentity not permissionless: %+v", a)
 	}
 	tags := res.action(t, "alice", "ec2:CreateTags")
-	want := []events.Denial{{ErrorCode: "Client.UnauthorizedOperation", Action: "ec2:CreateTags", Cause: "identity-policy", Count: 2}}
-	if tags.Errors["Client.UnauthorizedOperation"] != 2 || !slices.Equal(tags.Denied, want) {
+	want := []events.Denial{{ErrorCode: "Client.UnauthorizedOperation", Action: "ec2:CreateTags", Cause: "identity-policy", Count: 2,
+		Resources: []string{"arn:aws:ec2:us-east-1:123456789012:instance/i-1"}, EncodedMessages: []string{"AbC"}}}
+	if tags.Errors["Client.UnauthorizedOperation"] != 2 || !reflect.DeepEqual(tags.Denied, want) {
 		t.Errorf("ec2:CreateTags = %+v", tags)
 	}
 	id := res.events["alice"]

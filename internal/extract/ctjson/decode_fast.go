@@ -108,7 +108,7 @@ const (
 var keptNames = [...][]string{
 	objTop: {"eventTime", "@timestamp", "eventSource", "eventName", "eventType", "eventCategory",
 		"awsRegion", "recipientAccountId", "errorCode", "errorMessage", "sourceIPAddress", "userAgent",
-		"userIdentity", "requestParameters", "eventID",
+		"userIdentity", "requestParameters", "eventID", "resources", "additionalEventData",
 		// rawItem's wrapper fields: present means a rare shape, decoded by sonic.
 		"detail", "detail-type", "CloudTrailEvent", "digestStartTime"},
 	objUser:    {"type", "principalId", "arn", "accountId", "userName", "invokedBy", "sessionContext"},
@@ -225,12 +225,16 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 				return rec.skipTop(b, i)
 			}
 			return walkObject(b, i, objParams, rec)
+		case "resources":
+			return rec.raw(b, i, &rec.Resources)
+		case "additionalEventData":
+			return rec.raw(b, i, &rec.AdditionalEventData)
 		case "detail", "detail-type", "CloudTrailEvent", "digestStartTime":
 			return 0, fastSlow
 		// The other members of a CloudTrail record: known not to fold to a
 		// kept name (TestFastSkippedNames), so no case check.
 		case "eventVersion", "requestID", "readOnly", "managementEvent",
-			"responseElements", "tlsDetails", "resources", "additionalEventData",
+			"responseElements", "tlsDetails",
 			"sharedEventID", "vpcEndpointId", "vpcEndpointAccountId", "serviceEventDetails",
 			"apiVersion", "sessionCredentialFromConsole", "edgeDeviceDetails", "insightDetails":
 			return rec.skipTop(b, i)

@@ -163,6 +163,10 @@ var fastCases = []string{
 	`{"eventName":5,"eventSource":"s"}`,
 	`{"eventName":"a","userIdentity":5}`,
 	`{"eventName":"a\"b"}`,
+	`{"eventName":"a","resources":[{"ARN":"arn:aws:s3:::b/k","type":"AWS::S3::Object"}],"additionalEventData":{"AuthenticationMethod":"QueryString"}}`,
+	`{"eventName":"a","resources":null,"additionalEventData":{ "x" : [1, "}"] }}`,
+	`{"eventName":"a","Resources":[],"ADDITIONALEVENTDATA":"s"}`,
+	`{"eventName":"a","resources":5,"resources":[{"ARN":"x"}]}`,
 	`{"event\u004eame":"esc"}`,
 	`{"eventName":"a","detail":{"eventName":"b"}}`,
 	`{"digestStartTime":"x"}`,
@@ -184,7 +188,7 @@ var fastCases = []string{
 func TestFastSkippedNames(t *testing.T) {
 	skipped := map[objKind][]string{
 		objTop: {"eventVersion", "requestID", "readOnly", "managementEvent",
-			"responseElements", "tlsDetails", "resources", "additionalEventData",
+			"responseElements", "tlsDetails",
 			"sharedEventID", "vpcEndpointId", "vpcEndpointAccountId", "serviceEventDetails",
 			"apiVersion", "sessionCredentialFromConsole", "edgeDeviceDetails", "insightDetails"},
 		objUser:    {"accessKeyId", "identityProvider", "onBehalfOf", "credentialId", "inScopeOf"},

@@ -11,21 +11,26 @@ import (
 // (DESIGN.md section 2). Everything else, responseElements above all, is
 // skipped by the decoder without being built.
 type Record struct {
-	EventTime          string       `json:"eventTime"`
-	Timestamp          string       `json:"@timestamp"`
-	EventSource        string       `json:"eventSource"`
-	EventName          string       `json:"eventName"`
-	EventType          string       `json:"eventType"`
-	EventCategory      string       `json:"eventCategory"`
-	AWSRegion          string       `json:"awsRegion"`
-	RecipientAccountID string       `json:"recipientAccountId"`
-	ErrorCode          string       `json:"errorCode"`
-	ErrorMessage       string       `json:"errorMessage"`
-	SourceIPAddress    string       `json:"sourceIPAddress"`
-	UserAgent          string       `json:"userAgent"`
-	EventID            string       `json:"eventID"` // for de-duplication across sources
-	UserIdentity       UserIdentity `json:"userIdentity"`
-	RequestParameters  struct {
+	EventTime          string `json:"eventTime"`
+	Timestamp          string `json:"@timestamp"`
+	EventSource        string `json:"eventSource"`
+	EventName          string `json:"eventName"`
+	EventType          string `json:"eventType"`
+	EventCategory      string `json:"eventCategory"`
+	AWSRegion          string `json:"awsRegion"`
+	RecipientAccountID string `json:"recipientAccountId"`
+	ErrorCode          string `json:"errorCode"`
+	ErrorMessage       string `json:"errorMessage"`
+	SourceIPAddress    string `json:"sourceIPAddress"`
+	UserAgent          string `json:"userAgent"`
+	EventID            string `json:"eventID"` // for de-duplication across sources
+	// Resources and AdditionalEventData are the raw JSON of these members,
+	// kept unparsed: extract reads them only for refused calls (few), so
+	// the other records pay one string header each (see denial.go).
+	Resources           RawJSON      `json:"resources"`
+	AdditionalEventData RawJSON      `json:"additionalEventData"`
+	UserIdentity        UserIdentity `json:"userIdentity"`
+	RequestParameters   struct {
 		UserName string `json:"userName"`
 		RoleName string `json:"roleName"`
 		RoleArn  string `json:"roleArn"`
