@@ -131,7 +131,7 @@ func parseCaller(s string) caller {
 		default:
 			if strings.HasSuffix(s, ".amazonaws.com") || strings.HasSuffix(s, ".amazonaws.com.cn") {
 				c.kind = callerService
-			} else if isAccountID(s) {
+			} else if IsAccountID(s) {
 				c.kind, c.account, c.partition = callerAccount, s, "aws"
 				c.arn = "arn:aws:iam::" + s + ":root"
 				c.principalARN = c.arn
@@ -175,7 +175,8 @@ func parseCaller(s string) caller {
 	return c
 }
 
-func isAccountID(s string) bool {
+// IsAccountID reports whether s is a 12-digit AWS account ID.
+func IsAccountID(s string) bool {
 	if len(s) != 12 {
 		return false
 	}
