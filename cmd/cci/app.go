@@ -140,7 +140,11 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Name:  "cci",
 		Usage: "which AWS permissions did each OpenShift cluster identity really use?",
 		Description: "cci extract reads CloudTrail logs (local or S3) and groups the IAM actions each identity " +
-			"used; cci compare diffs them against OpenShift CredentialsRequests and the installer policy.",
+			"used; cci compare diffs them against OpenShift CredentialsRequests and the installer policy. " +
+			"cci simulate evaluates IAM policies offline; cci explain says why AWS refused a call or whether it " +
+			"will accept a service-account token; cci check tests an account's IAM state against the " +
+			"CredentialsRequests; cci generate writes least-privilege policies or CredentialsRequests from the " +
+			"actions used; cci diff compares two runs or two sets of CredentialsRequests.",
 		HideVersion: true,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version (as cci version)"},
