@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -208,12 +209,12 @@ func (ps *principalSet) matchCaller(c *caller) principalMatch {
 	}
 	switch c.kind {
 	case callerService:
-		if contains(ps.service, c.arn) {
+		if slices.Contains(ps.service, c.arn) {
 			return pmDirect
 		}
 		return best
 	case callerWebIdP:
-		if contains(ps.federated, c.arn) {
+		if slices.Contains(ps.federated, c.arn) {
 			return pmDirect
 		}
 		return best
@@ -251,11 +252,11 @@ func (ps *principalSet) notPrincipalApplies(c *caller) bool {
 	case callerNone:
 		return true
 	case callerService:
-		return !contains(ps.service, c.arn)
+		return !slices.Contains(ps.service, c.arn)
 	case callerWebIdP:
-		return !contains(ps.federated, c.arn)
+		return !slices.Contains(ps.federated, c.arn)
 	}
-	listed := func(id string) bool { return contains(ps.aws, id) }
+	listed := func(id string) bool { return slices.Contains(ps.aws, id) }
 	if c.account != "" && !listed(c.account) && !listed("arn:"+c.partition+":iam::"+c.account+":root") {
 		return true
 	}
