@@ -47,6 +47,11 @@ type command struct {
 	Inputs []string
 	// ArgInputs says the positional arguments are local input paths too.
 	ArgInputs bool
+	// LeadingArgs is how many positional arguments may come before the
+	// flags. urfave/cli stops reading flags at the first argument, so
+	// `cci diff A B --flag ...` (LeadingArgs 2) is re-run as
+	// `cci diff --flag ... A B`.
+	LeadingArgs int
 	// Exits are the exit codes the command returns beyond exit.Common.
 	Exits []int
 	// Examples are shown in help and the man page.
@@ -135,7 +140,11 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Name:  "cci",
 		Usage: "which AWS permissions did each OpenShift cluster identity really use?",
 		Description: "cci extract reads CloudTrail logs (local or S3) and groups the IAM actions each identity " +
-			"used; cci compare diffs them against OpenShift CredentialsRequests and the installer policy.",
+			"used; cci compare diffs them against OpenShift CredentialsRequests and the installer policy. " +
+			"cci simulate evaluates IAM policies offline; cci explain says why AWS refused a call or whether it " +
+			"will accept a service-account token; cci check tests an account's IAM state against the " +
+			"CredentialsRequests; cci generate writes least-privilege policies or CredentialsRequests from the " +
+			"actions used; cci diff compares two runs or two sets of CredentialsRequests.",
 		HideVersion: true,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version (as cci version)"},
@@ -190,7 +199,26 @@ func setup(c *command, all []*command) {
 		return nil
 	}
 	c.CustomHelpTemplate = helpTemplate(commandHelp(c))
+	if action := c.Action; action != nil && c.LeadingArgs > 0 {
+		c.Action = func(ctx *cli.Context) error {
+			if args, ok := flagsFirst(ctx.Args().Slice(), c.LeadingArgs); ok {
+				return ctx.App.RunContext(ctx.Context, append([]string{ctx.App.Name, c.Name}, args...))
+			}
+			return action(ctx)
+		}
+	}
 }
+
+// flagsFirst moves the first n arguments after the rest when they are
+// positional and a flag follows them; ok says it moved them.
+func flagsFirst(args []string, n int) (out []string, ok bool) {
+	if len(args) <= n || slices.ContainsFunc(args[:n], isFlag) || !isFlag(args[n]) {
+		return nil, false
+	}
+	return append(slices.Clone(args[n:]), args[:n]...), true
+}
+
+func isFlag(arg string) bool { return len(arg) > 1 && arg[0] == '-' }
 
 // checkInvocation runs the checks every command gets: no stray arguments,
 // every required flag set, every local input path present.
@@ -234,7 +262,7 @@ func checkInvocation(c *command, ctx *cli.Context) error {
 	}
 	if args := ctx.Args().Slice(); c.ArgInputs && !slices.ContainsFunc(args, isFlag) {
 		// With a flag among them, the command re-reads its arguments
-		// (see explainCommand), and this check runs again then.
+		// (see LeadingArgs), and this check runs again then.
 		for _, v := range args {
 			missingPath("", v)
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -214,6 +215,30 @@ func TestLegacyArgs(t *testing.T) {
 		t.Run(tc.in, func(t *testing.T) {
 			if got := strings.Join(legacyArgs(strings.Fields(tc.in)), " "); got != tc.want {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFlagsFirst(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		n    int
+		want []string // nil: not moved
+	}{
+		{"file then flag", []string{"f", "--format", "json"}, 1, []string{"--format", "json", "f"}},
+		{"two runs then flag", []string{"a", "b", "--counts"}, 2, []string{"--counts", "a", "b"}},
+		{"flags already first", []string{"--counts", "a", "b"}, 2, nil},
+		{"no flag after", []string{"a", "b"}, 2, nil},
+		{"too few leading", []string{"a", "--counts", "b"}, 2, nil},
+		{"only stdin dash", []string{"-"}, 1, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := flagsFirst(tt.args, tt.n)
+			if ok != (tt.want != nil) || !slices.Equal(got, tt.want) {
+				t.Errorf("flagsFirst(%q, %d) = %q, %v; want %q", tt.args, tt.n, got, ok, tt.want)
 			}
 		})
 	}

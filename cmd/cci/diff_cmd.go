@@ -30,11 +30,6 @@ func diffCommand() *command {
 			&cli.StringSliceFlag{Name: "fail-on", Usage: "exit 3 when any of these exists: new-missing,new-required,new-denied", EnvVars: env("FAIL_ON")},
 		},
 		Action: func(c *cli.Context) error {
-			// urfave/cli stops at the first argument; `cci diff A B --flag
-			// ...` is read as `cci diff --flag ... A B`.
-			if args := c.Args().Slice(); len(args) > 2 && !isFlag(args[0]) && !isFlag(args[1]) && isFlag(args[2]) {
-				return c.App.RunContext(c.Context, append([]string{c.App.Name, c.Command.Name}, append(args[2:], args[:2]...)...))
-			}
 			// CCI_CREDENTIALS_REQUESTS_PATH is compare's too: with two runs
 			// given, only the flag counts.
 			var sets []string
@@ -51,9 +46,10 @@ func diffCommand() *command {
 			return rundiff.Run(c.Context, opts, c.App.Writer, c.App.ErrWriter)
 		},
 	},
-		ArgInputs: true,
-		Inputs:    []string{"credentials-requests-path"},
-		Exits:     []int{exit.Findings},
+		ArgInputs:   true,
+		LeadingArgs: 2,
+		Inputs:      []string{"credentials-requests-path"},
+		Exits:       []int{exit.Findings},
 		Examples: []example{
 			{"what the e2e tests added to an install-only run", "cci diff install/compiled_users.json e2e/compiled_users.json --fail-on new-missing"},
 			{"what a release changed in the CredentialsRequests",

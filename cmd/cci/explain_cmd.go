@@ -41,11 +41,6 @@ func explainCommand() *command {
 			&cli.StringFlag{Name: "now", Usage: "judge the token at this time (RFC 3339) instead of now", EnvVars: env("NOW")},
 		},
 		Action: func(c *cli.Context) error {
-			// urfave/cli stops at the first argument; `cci explain FILE
-			// --flag ...` is read as `cci explain --flag ... FILE`.
-			if args := c.Args().Slice(); len(args) > 1 && !isFlag(args[0]) && isFlag(args[1]) {
-				return c.App.RunContext(c.Context, append([]string{c.App.Name, c.Command.Name}, append(args[1:], args[0])...))
-			}
 			opts, err := explainOptions(c)
 			if err != nil {
 				return err
@@ -53,8 +48,9 @@ func explainCommand() *command {
 			return explain.Run(c.Context, opts, c.App.Writer, c.App.ErrWriter)
 		},
 	},
-		ArgInputs: true,
-		Inputs:    []string{"input", "credentials-requests-path", "token", "oidc-provider", "jwks", "trust-policy", "authorization-details"},
+		ArgInputs:   true,
+		LeadingArgs: 1,
+		Inputs:      []string{"input", "credentials-requests-path", "token", "oidc-provider", "jwks", "trust-policy", "authorization-details"},
 		Examples: []example{
 			{"why was this call refused (the output of aws sts decode-authorization-message)", "cci explain decoded.json --credentials-requests-path ./credreqs"},
 			{"will AWS accept this pod's token", "cci explain --token token --oidc-provider provider.json --jwks keys.json"},
@@ -95,5 +91,3 @@ func explainOptions(c *cli.Context) (explain.Options, error) {
 		Role:                    c.String("role"),
 	}, nil
 }
-
-func isFlag(arg string) bool { return len(arg) > 1 && arg[0] == '-' }

@@ -9,9 +9,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -62,7 +63,7 @@ func legacyExtractCommand() *command {
 				if c.Bool("skip-counters") {
 					m := map[string][]string{}
 					for name, id := range ids {
-						m[name] = sortedKeys(id.Events)
+						m[name] = slices.Sorted(maps.Keys(id.Events))
 					}
 					out = m
 				} else {
@@ -199,15 +200,6 @@ func legacyEvents(path, dir string) (string, error) {
 	}
 	out := filepath.Join(dir, events.EventsFile)
 	return out, writeJSON(out, ids)
-}
-
-func sortedKeys(m map[string]*events.Action) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func writeJSON(path string, v any) error {

@@ -2,7 +2,9 @@ package check
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -43,7 +45,7 @@ func (c *checker) evaluateStatements(id *Identity, ip *policy.IdentityPolicies, 
 		}
 		ctx, notes := entryContext(st.Condition)
 		for _, n := range notes {
-			if !contains(id.Notes, n) {
+			if !slices.Contains(id.Notes, n) {
 				id.Notes = append(id.Notes, n)
 			}
 		}
@@ -191,13 +193,13 @@ func entryContext(cond map[string]map[string]any) (map[string][]string, []string
 	}
 	ctx := map[string][]string{}
 	var notes []string
-	for _, op := range sortedKeys(cond) {
+	for _, op := range slices.Sorted(maps.Keys(cond)) {
 		base := op
 		if _, rest, ok := strings.Cut(op, ":"); ok {
 			base = rest
 		}
 		base = strings.TrimSuffix(base, "IfExists")
-		for _, key := range sortedKeys(cond[op]) {
+		for _, key := range slices.Sorted(maps.Keys(cond[op])) {
 			vals := condValues(cond[op][key])
 			if len(vals) == 0 {
 				continue

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -63,7 +65,7 @@ func (r *Result) contextText() string {
 		return "-"
 	}
 	var parts []string
-	for _, k := range sortedKeys(r.Context) {
+	for _, k := range slices.Sorted(maps.Keys(r.Context)) {
 		parts = append(parts, k+"="+strings.Join(r.Context[k], ","))
 	}
 	return strings.Join(parts, " ")

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -105,7 +107,7 @@ func Check(ctx context.Context, opts *Options, stderr io.Writer) (*Report, error
 		return nil, err
 	}
 	m := &credreq.Matcher{Cluster: cluster, Requests: loaded.Requests}
-	users := sortedKeys(c.account.Users)
+	users := slices.Sorted(maps.Keys(c.account.Users))
 	for _, r := range loaded.Requests {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -204,7 +206,7 @@ func (c *checker) resolveCluster(reqs []*credreq.CredentialsRequest) (credreq.Cl
 		c.rep.Cluster = Cluster{Name: cl.Name, InfraID: cl.InfraID}
 		return cl, nil
 	}
-	names := append(sortedKeys(c.account.Users), sortedKeys(c.account.Roles)...)
+	names := append(slices.Sorted(maps.Keys(c.account.Users)), slices.Sorted(maps.Keys(c.account.Roles))...)
 	inf := credreq.Infer(names, reqs, credreq.BuiltinInstanceRoles())
 	if !inf.Cluster.Known() {
 		return cl, exit.Errorf(exit.Usage, "no user or role of the authorization details is named after a CredentialsRequest: give --cluster-name or --infra-id")
@@ -226,7 +228,7 @@ func (c *checker) checkRequest(r *credreq.CredentialsRequest, cl credreq.Cluster
 				continue
 			}
 			role := credreq.STSRoleName(n, r.SecretRef.Namespace, r.SecretRef.Name)
-			if !contains(id.LookedFor, "role "+role) {
+			if !slices.Contains(id.LookedFor, "role "+role) {
 				id.LookedFor = append(id.LookedFor, "role "+role)
 			}
 			if rr := c.account.Roles[role]; rr != nil && id.Kind == "" {
@@ -237,7 +239,7 @@ func (c *checker) checkRequest(r *credreq.CredentialsRequest, cl credreq.Cluster
 	if c.opts.Mode != ModeSTS && id.Kind == "" {
 		for _, u := range users {
 			for _, mt := range m.Match(credreq.Identity{Name: u}) {
-				if mt.Kind == credreq.KindCredentialsRequest && mt.Request == r && contains(mt.MatchedBy, credreq.ByMintUserName) && id.Kind == "" {
+				if mt.Kind == credreq.KindCredentialsRequest && mt.Request == r && slices.Contains(mt.MatchedBy, credreq.ByMintUserName) && id.Kind == "" {
 					id.Kind, id.Principal, id.ARN = KindMintUser, u, c.account.Users[u].ARN
 				}
 			}
@@ -357,7 +359,7 @@ func (c *checker) summarise() {
 			id.Findings = append(id.Findings, FailDenied)
 		}
 		for _, t := range id.Trust {
-			if t.Decision != policy.Allowed && !contains(id.Findings, FailUntrusted) {
+			if t.Decision != policy.Allowed && !slices.Contains(id.Findings, FailUntrusted) {
 				id.Findings = append(id.Findings, FailUntrusted)
 			}
 		}
@@ -406,22 +408,4 @@ func verdict(opts *Options, rep *Report, stderr io.Writer) error {
 		return exit.Errorf(exit.Findings, "--fail-on findings: %s", strings.Join(found, ", "))
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

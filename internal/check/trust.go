@@ -3,6 +3,8 @@ package check
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/cloud-credentials-insights/cci/internal/credreq"
@@ -33,7 +35,7 @@ func (c *checker) checkProvider(ctx context.Context) error {
 	}
 	c.provider = p
 	o := &OIDC{Issuer: p.Issuer(), Checks: []OIDCCheck{}}
-	audOK := contains(p.ClientIDList, tokenAudience)
+	audOK := slices.Contains(p.ClientIDList, tokenAudience)
 	detail := fmt.Sprintf("ClientIDList holds %s", tokenAudience)
 	if !audOK {
 		detail = fmt.Sprintf("ClientIDList [%s] lacks %s: AWS refuses every token OpenShift projects", strings.Join(p.ClientIDList, ", "), tokenAudience)
@@ -70,7 +72,7 @@ func (c *checker) checkProviderURL() {
 	}
 	host := oidc.IssuerHost(c.provider.Issuer())
 	var other []string
-	for _, h := range sortedKeys(c.trusted) {
+	for _, h := range slices.Sorted(maps.Keys(c.trusted)) {
 		if h != host {
 			other = append(other, fmt.Sprintf("%s (%d role(s), e.g. %s)", h, len(c.trusted[h]), c.trusted[h][0]))
 		}

@@ -2,6 +2,8 @@ package credreq
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -121,22 +123,13 @@ func (m *Matcher) Match(id Identity) []Match {
 				continue
 			}
 			for _, r := range m.Requests {
-				if r.SecretRef.Namespace == ns && contains(r.ServiceAccountNames, sa) {
+				if r.SecretRef.Namespace == ns && slices.Contains(r.ServiceAccountNames, sa) {
 					add(Target{Kind: KindCredentialsRequest, Request: r}, ByWebIdentitySubject)
 				}
 			}
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // mintPrefixes are the possible infraID[:20] of the cluster.
@@ -269,7 +262,7 @@ func decide(prefixes, infraIDs, stsNames map[string]int) Inference {
 	claimed := map[string]bool{}
 	rolesOf := func(belongs func(id string) bool) (string, int) {
 		best, n := "", 0
-		for _, id := range sortedKeys(infraIDs) {
+		for _, id := range slices.Sorted(maps.Keys(infraIDs)) {
 			if belongs(id) && infraIDs[id] > n {
 				best, n = id, infraIDs[id]
 			}
@@ -280,7 +273,7 @@ func decide(prefixes, infraIDs, stsNames map[string]int) Inference {
 		return best, n
 	}
 	var cands []clusterCandidate
-	for _, p := range sortedKeys(prefixes) {
+	for _, p := range slices.Sorted(maps.Keys(prefixes)) {
 		id, roles := rolesOf(func(id string) bool { return cut(id, mintInfraMax) == p })
 		c := clusterCandidate{score: prefixes[p] + roles}
 		switch {
@@ -296,7 +289,7 @@ func decide(prefixes, infraIDs, stsNames map[string]int) Inference {
 		}
 		cands = append(cands, c)
 	}
-	for _, n := range sortedKeys(stsNames) {
+	for _, n := range slices.Sorted(maps.Keys(stsNames)) {
 		base := InfraBase(n)
 		id, roles := rolesOf(func(id string) bool {
 			return LooksLikeInfraID(id) && len(id) == len(base)+1+randLen && strings.HasPrefix(id, base+"-")
@@ -308,7 +301,7 @@ func decide(prefixes, infraIDs, stsNames map[string]int) Inference {
 		}
 		cands = append(cands, c)
 	}
-	for _, id := range sortedKeys(infraIDs) {
+	for _, id := range slices.Sorted(maps.Keys(infraIDs)) {
 		if !claimed[id] {
 			cands = append(cands, clusterCandidate{cluster: Cluster{InfraID: id}, score: infraIDs[id],
 				label: fmt.Sprintf("infra ID %s from %d instance role(s)", id, infraIDs[id])})
@@ -330,13 +323,4 @@ func decide(prefixes, infraIDs, stsNames map[string]int) Inference {
 		inf.Others = append(inf.Others, c.label)
 	}
 	return inf
-}
-
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

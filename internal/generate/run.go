@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -134,7 +135,7 @@ func render(opts Options, inputs []Input, reqs requestSource, stderr io.Writer) 
 		}
 		byRef[in.Ref] = append(byRef[in.Ref], in)
 	}
-	for _, ref := range sortedKeys(byRef) {
+	for _, ref := range slices.Sorted(maps.Keys(byRef)) {
 		r, err := reqs.get(ref)
 		if err != nil {
 			return nil, err
@@ -201,7 +202,7 @@ func inputOf(name string, id *events.Identity) Input {
 
 func selectIdentities(ids map[string]*events.Identity, want []string) ([]string, error) {
 	if len(want) == 0 {
-		names := sortedKeys(ids)
+		names := slices.Sorted(maps.Keys(ids))
 		return slices.DeleteFunc(names, func(n string) bool { return ids[n] == nil }), nil
 	}
 	var out []string

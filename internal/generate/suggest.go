@@ -2,8 +2,10 @@ package generate
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/rogpeppe/go-internal/diff"
 )
@@ -46,7 +48,7 @@ func WriteSuggested(dir string, ins []SuggestInput) error {
 	if err := os.RemoveAll(out); err != nil {
 		return fmt.Errorf("clearing %s: %w", out, err)
 	}
-	for _, ref := range sortedKeys(byRef) {
+	for _, ref := range slices.Sorted(maps.Keys(byRef)) {
 		group := byRef[ref]
 		r, err := requestOf(ref, group[0].Manifest)
 		if err != nil {

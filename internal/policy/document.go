@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -186,7 +187,7 @@ func (p *parser) members(v *jvalue, path string, known []string) (map[string]*jm
 	for i := range v.keys {
 		k := &v.keys[i]
 		name := k.name
-		if !contains(known, name) {
+		if !slices.Contains(known, name) {
 			for _, kn := range known {
 				if strings.EqualFold(kn, name) {
 					name = ""
@@ -210,15 +211,6 @@ func (p *parser) members(v *jvalue, path string, known []string) (map[string]*jm
 		m[name] = k
 	}
 	return m, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func join(path, name string) string {

@@ -193,7 +193,7 @@ func newContext(req *Request) *evalContext {
 		ctx.derive("aws:principaltype", c.kind)
 	}
 	owner := req.ResourceOwner
-	if parts := splitARN(res); parts != nil && isAccountID(parts[4]) {
+	if parts := splitARN(res); parts != nil && IsAccountID(parts[4]) {
 		owner = parts[4]
 	}
 	ctx.derive("aws:resourceaccount", owner)

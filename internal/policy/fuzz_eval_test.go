@@ -1,8 +1,6 @@
 package policy
 
 import (
-	"regexp"
-	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -10,20 +8,7 @@ import (
 // refMatch is the obvious regexp translation of an IAM pattern, to check
 // the evaluator's action matcher against.
 func refMatch(pattern, action string) bool {
-	var b strings.Builder
-	b.WriteString("(?is)^")
-	for _, r := range pattern {
-		switch r {
-		case '*':
-			b.WriteString(".*")
-		case '?':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(r)))
-		}
-	}
-	b.WriteString("$")
-	return regexp.MustCompile(b.String()).MatchString(action)
+	return refRegexp("(?is)", pattern).MatchString(action)
 }
 
 func FuzzMatchAction(f *testing.F) {

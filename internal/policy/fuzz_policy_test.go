@@ -131,9 +131,13 @@ func toJSON(v any) []byte {
 }
 
 // refGlob is the regexp reading of a pattern without ARN segment rules.
-func refGlob(p string) *regexp.Regexp {
+func refGlob(p string) *regexp.Regexp { return refRegexp("(?s)", p) }
+
+// refRegexp translates the IAM wildcards of pattern p (* any run, ? one
+// character) into a whole-string regexp with the given flags.
+func refRegexp(flags, p string) *regexp.Regexp {
 	var b strings.Builder
-	b.WriteString("(?s)^")
+	b.WriteString(flags + "^")
 	for _, r := range p {
 		switch r {
 		case '*':

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -131,7 +132,7 @@ func parseCaller(s string) caller {
 		default:
 			if strings.HasSuffix(s, ".amazonaws.com") || strings.HasSuffix(s, ".amazonaws.com.cn") {
 				c.kind = callerService
-			} else if isAccountID(s) {
+			} else if IsAccountID(s) {
 				c.kind, c.account, c.partition = callerAccount, s, "aws"
 				c.arn = "arn:aws:iam::" + s + ":root"
 				c.principalARN = c.arn
@@ -175,7 +176,8 @@ func parseCaller(s string) caller {
 	return c
 }
 
-func isAccountID(s string) bool {
+// IsAccountID reports whether s is a 12-digit AWS account ID.
+func IsAccountID(s string) bool {
 	if len(s) != 12 {
 		return false
 	}
@@ -207,12 +209,12 @@ func (ps *principalSet) matchCaller(c *caller) principalMatch {
 	}
 	switch c.kind {
 	case callerService:
-		if contains(ps.service, c.arn) {
+		if slices.Contains(ps.service, c.arn) {
 			return pmDirect
 		}
 		return best
 	case callerWebIdP:
-		if contains(ps.federated, c.arn) {
+		if slices.Contains(ps.federated, c.arn) {
 			return pmDirect
 		}
 		return best
@@ -250,11 +252,11 @@ func (ps *principalSet) notPrincipalApplies(c *caller) bool {
 	case callerNone:
 		return true
 	case callerService:
-		return !contains(ps.service, c.arn)
+		return !slices.Contains(ps.service, c.arn)
 	case callerWebIdP:
-		return !contains(ps.federated, c.arn)
+		return !slices.Contains(ps.federated, c.arn)
 	}
-	listed := func(id string) bool { return contains(ps.aws, id) }
+	listed := func(id string) bool { return slices.Contains(ps.aws, id) }
 	if c.account != "" && !listed(c.account) && !listed("arn:"+c.partition+":iam::"+c.account+":root") {
 		return true
 	}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -24,7 +25,7 @@ func WhyNotAllowed(p *Policy, action, kind, principal string, show []string) str
 			name = fmt.Sprintf("Statement[%d]", s.Index)
 		}
 		ids, not := s.Principals(kind)
-		if !not && !contains(ids, principal) {
+		if !not && !slices.Contains(ids, principal) {
 			list := "no " + kind + " principal"
 			if len(ids) > 0 {
 				list = strings.Join(ids, ", ")

@@ -3,6 +3,8 @@ package rundiff
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -129,7 +131,7 @@ func DiffRequests(pathA, pathB string) (*RequestsReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range sortedKeys(a) {
+	for _, k := range slices.Sorted(maps.Keys(a)) {
 		ga, gb := a[k], b[k]
 		if gb == nil {
 			rep.Removed = append(rep.Removed, RequestRef{Key: k, Ref: ga.ref, Actions: sorted(ga.allow)})
@@ -156,7 +158,7 @@ func DiffRequests(pathA, pathB string) (*RequestsReport, error) {
 		}
 		rep.Changed = append(rep.Changed, c)
 	}
-	for _, k := range sortedKeys(b) {
+	for _, k := range slices.Sorted(maps.Keys(b)) {
 		if a[k] == nil {
 			rep.Added = append(rep.Added, RequestRef{Key: k, Ref: b[k].ref, Actions: sorted(b[k].allow)})
 		}

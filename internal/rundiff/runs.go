@@ -2,6 +2,8 @@ package rundiff
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -117,7 +119,7 @@ func keys(r *Input, warn func(string)) map[string]keyed {
 		out[n] = k
 	}
 	var shared []string
-	for _, key := range sortedKeys(taken) {
+	for _, key := range slices.Sorted(maps.Keys(taken)) {
 		ns := taken[key]
 		if len(ns) < 2 {
 			continue
@@ -139,7 +141,7 @@ func DiffRuns(a, b *Input, counts bool, warn func(string)) *RunsReport {
 	rep := &RunsReport{Kind: "runs", A: Side{a.Path, a.Kind}, B: Side{b.Path, b.Kind},
 		Appeared: []Unpaired{}, Disappeared: []Unpaired{}, Changed: []PairDiff{}}
 	ka, kb := byKey(keys(a, warn)), byKey(keys(b, warn))
-	for _, key := range sortedKeys(ka) {
+	for _, key := range slices.Sorted(maps.Keys(ka)) {
 		x := ka[key]
 		y, ok := kb[key]
 		if !ok {
@@ -153,7 +155,7 @@ func DiffRuns(a, b *Input, counts bool, warn func(string)) *RunsReport {
 		}
 		rep.Changed = append(rep.Changed, p)
 	}
-	for _, key := range sortedKeys(kb) {
+	for _, key := range slices.Sorted(maps.Keys(kb)) {
 		if _, ok := ka[key]; !ok {
 			rep.Appeared = append(rep.Appeared, unpaired(kb[key]))
 		}
@@ -277,15 +279,6 @@ func countChanges(a, b map[string]int64) []CountChange {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Action < out[j].Action })
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

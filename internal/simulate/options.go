@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
+	"github.com/cloud-credentials-insights/cci/internal/policy"
 	"github.com/cloud-credentials-insights/cci/internal/policyfile"
 )
 
@@ -92,7 +93,7 @@ func (o *Options) Validate() error {
 			}
 		}
 	}
-	if o.ResourceOwner != "" && !isAccountID(o.ResourceOwner) {
+	if o.ResourceOwner != "" && !policy.IsAccountID(o.ResourceOwner) {
 		return exit.Errorf(exit.Usage, "--resource-owner %q: want a 12-digit account ID", o.ResourceOwner)
 	}
 	for _, l := range []struct {
@@ -122,16 +123,4 @@ func (o *Options) failOnDenied() bool {
 		}
 	}
 	return false
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
