@@ -108,28 +108,11 @@ func (o *Options) Validate() error {
 	default:
 		return exit.Errorf(exit.Usage, "--format %q: want table, markdown or json", o.Format)
 	}
-	var fail []string
-	for _, f := range o.FailOn {
-		for _, k := range strings.Split(f, ",") {
-			k = strings.ToLower(strings.TrimSpace(k))
-			switch k {
-			case "", "none":
-				continue
-			case "all":
-				fail = append(fail, failKinds...)
-				continue
-			}
-			ok := false
-			for _, fk := range failKinds {
-				ok = ok || k == fk
-			}
-			if !ok {
-				return exit.Errorf(exit.Usage, "--fail-on %q: want a list of %s", k, strings.Join(failKinds, ","))
-			}
-			fail = append(fail, k)
-		}
+	fail, err := exit.ParseFailOn(o.FailOn, failKinds)
+	if err != nil {
+		return &exit.Error{Code: exit.Usage, Err: err}
 	}
-	o.FailOn = dedupe(fail)
+	o.FailOn = fail
 	return nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"syscall"
 )
 
@@ -82,4 +84,27 @@ func Code(err error) int {
 		return e.Code
 	}
 	return Runtime
+}
+
+// ParseFailOn reads the values of a --fail-on flag: each a kind or a comma
+// list of kinds, without regard to case; "all" stands for every kind of
+// kinds and "none" (or nothing) for none. It returns the kinds named,
+// sorted and without repeats, or an error naming the first unknown one.
+func ParseFailOn(values, kinds []string) ([]string, error) {
+	var out []string
+	for _, v := range values {
+		for _, k := range strings.Split(v, ",") {
+			switch k = strings.ToLower(strings.TrimSpace(k)); {
+			case k == "" || k == "none":
+			case k == "all":
+				out = append(out, kinds...)
+			case slices.Contains(kinds, k):
+				out = append(out, k)
+			default:
+				return nil, fmt.Errorf("--fail-on %q: want a comma list of %s, or all", k, strings.Join(kinds, ", "))
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }

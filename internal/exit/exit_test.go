@@ -46,3 +46,30 @@ func TestMeaning(t *testing.T) {
 		t.Error("code 42 has a meaning")
 	}
 }
+
+func TestParseFailOn(t *testing.T) {
+	kinds := []string{"denied", "missing"}
+	tests := []struct {
+		in      []string
+		want    string
+		wantErr string
+	}{
+		{nil, "[]", ""},
+		{[]string{"missing,Denied", "missing"}, "[denied missing]", ""},
+		{[]string{"all"}, "[denied missing]", ""},
+		{[]string{"none", " "}, "[]", ""},
+		{[]string{"denied,extra"}, "", `--fail-on "extra": want a comma list of denied, missing, or all`},
+	}
+	for _, tt := range tests {
+		got, err := ParseFailOn(tt.in, kinds)
+		if tt.wantErr != "" {
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("ParseFailOn(%q) error %v, want %q", tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || fmt.Sprint(got) != tt.want {
+			t.Errorf("ParseFailOn(%q) = %v, %v, want %s", tt.in, got, err, tt.want)
+		}
+	}
+}

@@ -297,7 +297,7 @@ func TestValidateRanges(t *testing.T) {
 		{"quiet and progress", func(o *Options) { o.Quiet, o.Progress = true, true }, "--quiet and --progress conflict"},
 		{"fail-on empty", func(o *Options) { o.FailOn = []string{"empty"} }, ""},
 		{"fail-on all", func(o *Options) { o.FailOn = []string{"all"} }, ""},
-		{"fail-on unknown", func(o *Options) { o.FailOn = []string{"missing"} }, `--fail-on "missing": want empty or all`},
+		{"fail-on unknown", func(o *Options) { o.FailOn = []string{"missing"} }, `--fail-on "missing": want a comma list of empty, or all`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := base

@@ -110,10 +110,10 @@ func (o *Options) Validate() error {
 	if o.Quiet && o.Progress {
 		errs = append(errs, errors.New("--quiet and --progress conflict: --quiet prints no progress"))
 	}
-	for _, f := range o.FailOn {
-		if f != FailEmpty && f != FailAll {
-			errs = append(errs, fmt.Errorf("--fail-on %q: want %s or %s", f, FailEmpty, FailAll))
-		}
+	if fail, err := exit.ParseFailOn(o.FailOn, []string{FailEmpty}); err != nil {
+		errs = append(errs, err)
+	} else {
+		o.FailOn = fail
 	}
 	if len(errs) > 0 {
 		return &exit.Error{Code: exit.Usage, Err: errors.Join(errs...)}

@@ -3,7 +3,6 @@ package rundiff
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
 )
@@ -64,19 +63,11 @@ func (o *Options) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("--format %q: want table, markdown or json", o.Format))
 	}
-	var fail []string
-	for _, f := range o.FailOn {
-		for _, k := range strings.Split(f, ",") {
-			switch k = strings.TrimSpace(k); k {
-			case "":
-			case FailNewMissing, FailNewRequired, FailNewDenied:
-				fail = append(fail, k)
-			default:
-				errs = append(errs, fmt.Errorf("--fail-on %q: want new-missing, new-required or new-denied", k))
-			}
-		}
+	if fail, err := exit.ParseFailOn(o.FailOn, []string{FailNewDenied, FailNewMissing, FailNewRequired}); err != nil {
+		errs = append(errs, err)
+	} else {
+		o.FailOn = fail
 	}
-	o.FailOn = fail
 	if err := errors.Join(errs...); err != nil {
 		return &exit.Error{Code: exit.Usage, Err: err}
 	}

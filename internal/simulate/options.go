@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cloud-credentials-insights/cci/internal/exit"
@@ -86,13 +87,11 @@ func (o *Options) Validate() error {
 	default:
 		return exit.Errorf(exit.Usage, "--format %q: want table or json", o.Format)
 	}
-	for _, f := range o.FailOn {
-		for _, x := range strings.Split(f, ",") {
-			if x = strings.TrimSpace(x); x != "" && x != FailDenied {
-				return exit.Errorf(exit.Usage, "--fail-on %q: want denied", x)
-			}
-		}
+	fail, err := exit.ParseFailOn(o.FailOn, []string{FailDenied})
+	if err != nil {
+		return &exit.Error{Code: exit.Usage, Err: err}
 	}
+	o.FailOn = fail
 	if o.ResourceOwner != "" && !policy.IsAccountID(o.ResourceOwner) {
 		return exit.Errorf(exit.Usage, "--resource-owner %q: want a 12-digit account ID", o.ResourceOwner)
 	}
@@ -114,13 +113,4 @@ func (o *Options) Validate() error {
 	return nil
 }
 
-func (o *Options) failOnDenied() bool {
-	for _, f := range o.FailOn {
-		for _, x := range strings.Split(f, ",") {
-			if strings.TrimSpace(x) == FailDenied {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (o *Options) failOnDenied() bool { return slices.Contains(o.FailOn, FailDenied) }
