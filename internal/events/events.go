@@ -49,8 +49,8 @@ type Action struct {
 	Permissionless bool             `json:"permissionless,omitempty"`
 	DataEvent      bool             `json:"dataEvent,omitempty"` // logged as a data event (eventCategory Data)
 	// Resources are the ARNs of resources[] of its successful calls: the
-	// 8 lexicographically smallest, sorted. ResourcesTruncated says the
-	// trail showed more than those.
+	// 8 lexicographically smallest, sorted. ResourcesTruncated says they
+	// do not cover every successful call (more ARNs, or calls listing none).
 	Resources          []string `json:"resources,omitempty"`
 	ResourcesTruncated bool     `json:"resourcesTruncated,omitempty"`
 }

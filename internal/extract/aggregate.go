@@ -91,9 +91,11 @@ type actAgg struct {
 	data           bool
 	// resources are the maxResources smallest distinct ARNs of the
 	// resources[] of its successful calls, sorted; truncated says more
-	// were seen. Both are order-independent, so merges agree.
+	// were seen, unlisted that a successful call listed none. All are
+	// order-independent, so merges agree.
 	resources []string
 	truncated bool
+	unlisted  bool
 }
 
 // maxResources bounds the ARNs kept per action.
@@ -320,6 +322,9 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 		}
 		if r.ErrorCode == "" {
 			// Not part of the shape: ARNs name objects and vary per call.
+			if len(r.Resources) == 0 {
+				x.act.unlisted = true
+			}
 			for _, arn := range r.Resources {
 				x.act.addResource(arn)
 			}
@@ -447,6 +452,7 @@ func (a *aggregate) merge(b *aggregate) {
 			aact.permissionless = aact.permissionless || bact.permissionless
 			aact.data = aact.data || bact.data
 			aact.truncated = aact.truncated || bact.truncated
+			aact.unlisted = aact.unlisted || bact.unlisted
 			for _, arn := range bact.resources {
 				aact.addResource(arn)
 			}
@@ -523,13 +529,14 @@ func (a *aggregate) identities(keep func(name string) bool) map[string]*events.I
 		}
 		for an, act := range id.actions {
 			out := &events.Action{
-				Count:              act.count,
-				EventNames:         sortedSet(act.eventNames),
-				Unmapped:           act.unmapped,
-				Permissionless:     act.permissionless,
-				DataEvent:          act.data,
-				Resources:          act.resources,
-				ResourcesTruncated: act.truncated,
+				Count:          act.count,
+				EventNames:     sortedSet(act.eventNames),
+				Unmapped:       act.unmapped,
+				Permissionless: act.permissionless,
+				DataEvent:      act.data,
+				Resources:      act.resources,
+				// The ARNs kept do not cover every successful call.
+				ResourcesTruncated: act.truncated || act.unlisted && len(act.resources) > 0,
 			}
 			if act.first != 0 {
 				out.FirstSeen, out.LastSeen = formatTime(act.first), formatTime(act.last)

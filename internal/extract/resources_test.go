@@ -23,9 +23,10 @@ func resourceRec(source, name, errorCode string, arns ...string) map[string]any 
 	return r
 }
 
-// TestResourcesAcrossJobs spreads 30 object ARNs of one action (and 3 of
+// TestResourcesAcrossJobs spreads 30 object ARNs of one action (and 2 of
 // another) over shuffled objects and checks that every --jobs keeps the 8
-// smallest, computed here, and says more were seen; denied calls add none.
+// smallest, computed here, and says more were seen; denied calls add none,
+// and a successful call listing none marks the list as not covering it.
 func TestResourcesAcrossJobs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var calls []map[string]any
@@ -42,6 +43,10 @@ func TestResourcesAcrossJobs(t *testing.T) {
 	for _, arn := range []string{"arn:aws:ec2:us-east-1:123456789012:instance/i-3", "arn:aws:ec2:us-east-1:123456789012:instance/i-1"} {
 		calls = append(calls, resourceRec("ec2.amazonaws.com", "DescribeInstances", "", arn, arn))
 	}
+	// One successful call listed its resource, one none: the ARN does not
+	// cover every call.
+	calls = append(calls, resourceRec("ec2.amazonaws.com", "CreateTags", "", "arn:aws:ec2:us-east-1:123456789012:instance/i-1"),
+		resourceRec("ec2.amazonaws.com", "CreateTags", ""))
 	rng.Shuffle(len(calls), func(i, j int) { calls[i], calls[j] = calls[j], calls[i] })
 	files := map[string][]byte{}
 	for i := 0; i < len(calls); i += 3 {
@@ -66,6 +71,9 @@ func TestResourcesAcrossJobs(t *testing.T) {
 		wantDesc := []string{"arn:aws:ec2:us-east-1:123456789012:instance/i-1", "arn:aws:ec2:us-east-1:123456789012:instance/i-3"}
 		if !slices.Equal(desc.Resources, wantDesc) || desc.ResourcesTruncated {
 			t.Errorf("jobs %d: ec2:DescribeInstances resources %v truncated %v, want %v", jobs, desc.Resources, desc.ResourcesTruncated, wantDesc)
+		}
+		if tags := res.action(t, "alice", "ec2:CreateTags"); len(tags.Resources) != 1 || !tags.ResourcesTruncated {
+			t.Errorf("jobs %d: ec2:CreateTags resources %v truncated %v, want one, truncated", jobs, tags.Resources, tags.ResourcesTruncated)
 		}
 		if first == nil {
 			first = res.raw
