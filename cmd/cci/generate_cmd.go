@@ -21,7 +21,7 @@ func generateCommand() *command {
 			&cli.StringFlag{Name: "credentials-requests-path", Usage: "the original manifests (default: credentials_requests.json beside --compiled)", EnvVars: env("CREDENTIALS_REQUESTS_PATH")},
 			listOf("identity", "generate for this identity only (repeatable)"),
 			&cli.StringFlag{Name: "format", Value: generate.FormatIAMPolicy, Usage: "iam-policy or credentials-request", EnvVars: env("FORMAT")},
-			&cli.BoolFlag{Name: "resources", Usage: "resource ARNs from the trail (events.json records none: warns and keeps \"*\")", EnvVars: env("RESOURCES")},
+			&cli.BoolFlag{Name: "resources", Usage: "Resource: the ARNs the trail showed for each action (\"*\" where it showed none, or more than events.json keeps)", EnvVars: env("RESOURCES")},
 			&cli.BoolFlag{Name: "collapse", Usage: "fold a family into a wildcard when every action it matches was used", EnvVars: env("COLLAPSE")},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "directory for one file per identity (per request); empty writes to stdout", EnvVars: env("OUTPUT")},
 		},

@@ -48,6 +48,11 @@ type Action struct {
 	Unmapped       bool             `json:"unmapped,omitempty"`   // no known event->action mapping; name kept as logged
 	Permissionless bool             `json:"permissionless,omitempty"`
 	DataEvent      bool             `json:"dataEvent,omitempty"` // logged as a data event (eventCategory Data)
+	// Resources are the ARNs of resources[] of its successful calls: the
+	// 8 lexicographically smallest, sorted. ResourcesTruncated says they
+	// do not cover every successful call (more ARNs, or calls listing none).
+	Resources          []string `json:"resources,omitempty"`
+	ResourcesTruncated bool     `json:"resourcesTruncated,omitempty"`
 }
 
 // Denial groups refused calls of one action by what the message says.

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"github.com/cloud-credentials-insights/cci/internal/events"
 	"github.com/cloud-credentials-insights/cci/internal/extract/ctjson"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -91,6 +92,37 @@ type actAgg struct {
 	unmapped       bool
 	permissionless bool
 	data           bool
+	// resources are the maxResources smallest distinct ARNs of the
+	// resources[] of its successful calls, sorted; truncated says more
+	// were seen, unlisted that a successful call listed none. All are
+	// order-independent, so merges agree.
+	resources []string
+	truncated bool
+	unlisted  bool
+}
+
+// maxResources bounds the ARNs kept per action.
+const maxResources = 8
+
+// addResource adds arn to act.resources, keeping the maxResources
+// smallest. A known ARN costs a binary search and allocates nothing.
+func (act *actAgg) addResource(arn string) {
+	i, found := sort.Find(len(act.resources), func(j int) int { return strings.Compare(arn, act.resources[j]) })
+	if found {
+		return
+	}
+	if i == maxResources {
+		act.truncated = true
+		return
+	}
+	if act.resources == nil {
+		act.resources = make([]string, 0, maxResources)
+	}
+	if len(act.resources) == maxResources {
+		act.resources = act.resources[:maxResources-1]
+		act.truncated = true
+	}
+	act.resources = slices.Insert(act.resources, i, clean(arn))
 }
 
 type deniedKey struct{ code, action, cause string }
@@ -295,6 +327,15 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 		if x.denied != nil {
 			*x.denied++
 		}
+		if r.ErrorCode == "" {
+			// Not part of the shape: ARNs name objects and vary per call.
+			if len(r.Resources) == 0 {
+				x.act.unlisted = true
+			}
+			for _, arn := range r.Resources {
+				x.act.addResource(arn)
+			}
+		}
 	}
 	if denied {
 		a.noteDenial(sh, r, denial, &msg)
@@ -421,6 +462,11 @@ func (a *aggregate) merge(b *aggregate) {
 			aact.unmapped = aact.unmapped || bact.unmapped
 			aact.permissionless = aact.permissionless || bact.permissionless
 			aact.data = aact.data || bact.data
+			aact.truncated = aact.truncated || bact.truncated
+			aact.unlisted = aact.unlisted || bact.unlisted
+			for _, arn := range bact.resources {
+				aact.addResource(arn)
+			}
 		}
 	}
 }
@@ -499,6 +545,9 @@ func (a *aggregate) identities(keep func(name string) bool) map[string]*events.I
 				Unmapped:       act.unmapped,
 				Permissionless: act.permissionless,
 				DataEvent:      act.data,
+				Resources:      act.resources,
+				// The ARNs kept do not cover every successful call.
+				ResourcesTruncated: act.truncated || act.unlisted && len(act.resources) > 0,
 			}
 			if act.first != 0 {
 				out.FirstSeen, out.LastSeen = formatTime(act.first), formatTime(act.last)

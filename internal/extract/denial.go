@@ -50,7 +50,7 @@ func (a *aggregate) noteDenial(sh *shape, r *ctjson.Record, d policy.Denial, m *
 	if !m.Truncated {
 		encoded = m.Encoded
 	}
-	if r.Resources == "" && m.Resource == "" && encoded == "" {
+	if len(r.Resources) == 0 && m.Resource == "" && encoded == "" {
 		return
 	}
 	k := deniedKey{code: r.ErrorCode, action: d.Action, cause: d.Cause}
@@ -64,12 +64,10 @@ func (a *aggregate) noteDenial(sh *shape, r *ctjson.Record, d policy.Denial, m *
 			det = &denialDetail{}
 			act.details[deniedKey{clean(k.code), clean(k.action), k.cause}] = det
 		}
-		found := false
-		ctjson.ResourceARNs(r.Resources, func(arn string) {
-			found = true
+		for _, arn := range r.Resources {
 			det.resources = keepSmallest(det.resources, arn, maxDeniedResources)
-		})
-		if !found && m.Resource != "" {
+		}
+		if len(r.Resources) == 0 && m.Resource != "" {
 			det.resources = keepSmallest(det.resources, m.Resource, maxDeniedResources)
 		}
 		if encoded != "" {

@@ -2,6 +2,7 @@ package generate
 
 import (
 	"math/rand"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -137,5 +138,34 @@ func BenchmarkCollapse(b *testing.B) {
 	in := append(policy.Expand("ec2:Describe*"), policy.ServiceActions("s3")[:40]...)
 	for b.Loop() {
 		Collapse(in)
+	}
+}
+
+// TestBuildResources: recorded ARNs become the scope of their action under
+// the matched entry's condition; wide actions keep the entry's resource and
+// are named in a request's head comment.
+func TestBuildResources(t *testing.T) {
+	cond := map[string]map[string]any{"Bool": {"kms:GrantIsForAWSResource": true}}
+	in := Input{
+		Identity:   "u",
+		Required:   []string{"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey"},
+		Statements: []policy.Statement{{Effect: policy.Allow, Action: []string{"kms:*"}, Resource: []string{"arn:aws:kms:*:1:key/*"}, Condition: cond}},
+		Resources:  map[string][]string{"kms:CreateGrant": {"arn:aws:kms:us-east-1:1:key/a"}},
+		Wide:       []string{"kms:Decrypt"},
+	}
+	g := Build(false, in)
+	got := map[string]string{}
+	for _, e := range g.Entries {
+		got[strings.Join(e.Actions, ",")] = strings.Join(e.Resource, ",")
+		if e.Condition == nil {
+			t.Errorf("%v lost the entry's condition", e.Actions)
+		}
+	}
+	want := map[string]string{"kms:CreateGrant": "arn:aws:kms:us-east-1:1:key/a", "kms:Decrypt,kms:DescribeKey": "arn:aws:kms:*:1:key/*"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("entries %v, want %v", got, want)
+	}
+	if h := headComment(g); !strings.Contains(h, "Resource not narrowed (the trail showed more resources than events.json keeps): kms:Decrypt") {
+		t.Errorf("head comment does not name the wide action:\n%s", h)
 	}
 }

@@ -7,6 +7,8 @@
 //	    used   = its actions, less permissionless calls and unmapped events
 //	    scope  = resource and condition of the matched request's Allow that
 //	             covered the action, else "*" and none
+//	    --resources: resource = the action's recorded ARNs, when events.json
+//	             has some and they cover every call (not resourcesTruncated)
 //	    kept   = unsupportedCheck entries of the matched request (CloudTrail
 //	             cannot show their use), as written, each with its reason
 //	    group used + kept by (service, scope), actions sorted

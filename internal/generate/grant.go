@@ -32,6 +32,12 @@ type Input struct {
 	// use CloudTrail cannot show, kept with their reason.
 	UnsupportedCheck []string
 	Reasons          map[string]string
+	// Resources gives, with --resources, the ARNs the trail showed for a
+	// used action (canonical name), when they cover every successful call;
+	// Wide lists the used actions whose ARNs did not (resourcesTruncated),
+	// which keep the request's resource or "*".
+	Resources map[string][]string
+	Wide      []string
 }
 
 // Entry is one statement of a generated grant.
@@ -51,6 +57,9 @@ type Grant struct {
 	Entries    []Entry
 	// Unmapped are observed events left out: no known IAM action.
 	Unmapped []string
+	// Wide are the used actions --resources left on their wider resource:
+	// the trail showed more ARNs than events.json keeps.
+	Wide []string
 }
 
 // scope is the resource and condition of an entry.
@@ -151,9 +160,15 @@ func Build(collapse bool, ins ...Input) Grant {
 			g.Ref = in.Ref
 		}
 		for _, a := range used(in) {
-			gr := get(service(a), scopeOf(in.Statements, a))
+			sc := scopeOf(in.Statements, a)
+			if arns := in.Resources[a]; len(arns) > 0 {
+				// What was used, under the request's condition.
+				sc = scope{resource: arns, condition: sc.condition}
+			}
+			gr := get(service(a), sc)
 			gr.used = append(gr.used, a)
 		}
+		g.Wide = append(g.Wide, in.Wide...)
 		unmapped := map[string]bool{}
 		for _, a := range in.Unmapped {
 			unmapped[a] = true
@@ -176,6 +191,8 @@ func Build(collapse bool, ins ...Input) Grant {
 	sort.Strings(g.Identities)
 	sort.Strings(g.Unmapped)
 	g.Unmapped = slices.Compact(g.Unmapped)
+	sort.Strings(g.Wide)
+	g.Wide = slices.Compact(g.Wide)
 
 	keys := make([]string, 0, len(groups))
 	for k := range groups {

@@ -29,8 +29,9 @@ type Options struct {
 	Identities []string
 	// Format is iam-policy (default) or credentials-request.
 	Format string
-	// Resources asks for the ARNs the trail showed; events.json records
-	// none, so it only warns (docs/generate.md).
+	// Resources writes the ARNs the trail showed (events.json's
+	// resources) as the Resource of the actions that have them
+	// (docs/generate.md).
 	Resources bool
 	// Collapse folds action families into wildcards that grant no more.
 	Collapse bool

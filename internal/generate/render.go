@@ -191,6 +191,9 @@ func headComment(g Grant) string {
 	if len(g.Unmapped) > 0 {
 		lines = append(lines, "Not granted (observed events with no known IAM action; check by hand): "+strings.Join(g.Unmapped, ", "))
 	}
+	if len(g.Wide) > 0 {
+		lines = append(lines, "Resource not narrowed (the trail showed more resources than events.json keeps): "+strings.Join(g.Wide, ", "))
+	}
 	return strings.Join(lines, "\n")
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cloud-credentials-insights/cci/internal/credreq"
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/policy"
 )
 
 // CredentialsRequestsFile is compare's copy of the loaded manifests,
@@ -48,9 +49,6 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if opts.Resources {
-		warnf(stderr, "warning", "--resources has no effect: events.json records no resource ARNs, so Resource stays \"*\" (or the matched request's)")
-	}
 	names, err := selectIdentities(ids, opts.Identities)
 	if err != nil {
 		return err
@@ -65,6 +63,13 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 			return err
 		}
 		in := inputOf(name, ids[name])
+		if opts.Resources {
+			in.Resources, in.Wide = resourcesOf(ids[name])
+			if len(in.Wide) > 0 {
+				warnf(stderr, "warning", "%s: the trail showed more resources than events.json keeps for %s: Resource stays \"*\" (or the matched request's)",
+					name, strings.Join(in.Wide, ", "))
+			}
+		}
 		if comp != nil {
 			if u := comp.Users[name]; u != nil {
 				in.UnsupportedCheck, in.Reasons = u.Diff.UnsupportedCheck, u.Diff.Reasons
@@ -198,6 +203,38 @@ func inputOf(name string, id *events.Identity) Input {
 	sort.Strings(in.Required)
 	sort.Strings(in.Unmapped)
 	return in
+}
+
+// resourcesOf returns the ARNs recorded per used action of id (canonical
+// names; spellings of one action merged) and the used actions whose ARNs
+// do not cover every call.
+func resourcesOf(id *events.Identity) (map[string][]string, []string) {
+	if id == nil {
+		return nil, nil
+	}
+	arns := map[string][]string{}
+	wide := map[string]bool{}
+	for action, a := range id.Events {
+		if a == nil || a.Permissionless || a.Unmapped || len(a.Resources) == 0 && !a.ResourcesTruncated {
+			continue
+		}
+		if c, ok := policy.Canonical(action); ok {
+			action = c
+		}
+		if a.ResourcesTruncated {
+			wide[action] = true
+		}
+		arns[action] = append(arns[action], a.Resources...)
+	}
+	out := map[string][]string{}
+	for action, list := range arns {
+		if wide[action] {
+			continue
+		}
+		sort.Strings(list)
+		out[action] = slices.Compact(list)
+	}
+	return out, slices.Sorted(maps.Keys(wide))
 }
 
 func selectIdentities(ids map[string]*events.Identity, want []string) ([]string, error) {

@@ -49,6 +49,12 @@ type fastRec struct {
 	// after that), full that it is walked again in full after undrop.
 	drop, undrop  func(*Record) bool
 	dropped, full bool
+	// resources backs Record.Resources; sawResources says the record had
+	// a resources member (a second one goes slow), arn is the ARN of the
+	// entry being walked.
+	resources    []string
+	sawResources bool
+	arn          string
 }
 
 // fastRecord decodes the object at the start of b into rec and returns its
@@ -63,6 +69,7 @@ func fastRecord(b []byte, rec *fastRec) (int, fastStatus) {
 func fastDecode(b []byte, rec *fastRec) (int, fastStatus) {
 	rec.Record = Record{}
 	rec.unescaped = rec.unescaped[:0] // the previous record is done with
+	rec.resources, rec.sawResources = rec.resources[:0], false
 	if len(b) == 0 {
 		return 0, fastMore
 	}
@@ -74,6 +81,7 @@ func fastDecode(b []byte, rec *fastRec) (int, fastStatus) {
 	if st == fastOK && rec.dropped && rec.undrop != nil && rec.undrop(&rec.Record) {
 		rec.Record = Record{}
 		rec.unescaped = rec.unescaped[:0]
+		rec.resources, rec.sawResources = rec.resources[:0], false
 		rec.dropped, rec.full = false, true
 		n, st = walkObject(b, 0, objTop, rec)
 		rec.full = false
@@ -95,11 +103,12 @@ func (rec *fastRec) skipTop(b []byte, i int) (int, fastStatus) {
 type objKind uint8
 
 const (
-	objTop     objKind = iota // Record (as a rawItem: wrapper keys go slow)
-	objUser                   // userIdentity
-	objSession                // userIdentity.sessionContext
-	objIssuer                 // userIdentity.sessionContext.sessionIssuer
-	objParams                 // requestParameters
+	objTop      objKind = iota // Record (as a rawItem: wrapper keys go slow)
+	objUser                    // userIdentity
+	objSession                 // userIdentity.sessionContext
+	objIssuer                  // userIdentity.sessionContext.sessionIssuer
+	objParams                  // requestParameters
+	objResource                // an entry of resources[]
 )
 
 // keptNames lists, per struct, the JSON names sonic would fill. A key
@@ -111,10 +120,11 @@ var keptNames = [...][]string{
 		"userIdentity", "requestParameters", "eventID", "resources", "additionalEventData",
 		// rawItem's wrapper fields: present means a rare shape, decoded by sonic.
 		"detail", "detail-type", "CloudTrailEvent", "digestStartTime"},
-	objUser:    {"type", "principalId", "arn", "accountId", "userName", "invokedBy", "sessionContext"},
-	objSession: {"sessionIssuer"},
-	objIssuer:  {"type", "userName", "arn"},
-	objParams:  {"userName", "roleName", "roleArn", "bucketName"},
+	objUser:     {"type", "principalId", "arn", "accountId", "userName", "invokedBy", "sessionContext"},
+	objSession:  {"sessionIssuer"},
+	objIssuer:   {"type", "userName", "arn"},
+	objParams:   {"userName", "roleName", "roleArn", "bucketName"},
+	objResource: {"ARN"},
 }
 
 // walkObject decodes the object (or null) at b[i] into the part of rec
@@ -226,7 +236,10 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 			}
 			return walkObject(b, i, objParams, rec)
 		case "resources":
-			return rec.raw(b, i, &rec.Resources)
+			if rec.dropped {
+				return rec.skipTop(b, i)
+			}
+			return rec.walkResources(b, i)
 		case "additionalEventData":
 			return rec.raw(b, i, &rec.AdditionalEventData)
 		case "detail", "detail-type", "CloudTrailEvent", "digestStartTime":
@@ -290,6 +303,13 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 		case "bucketName":
 			return rec.str(b, i, &p.BucketName)
 		}
+	case objResource:
+		switch key {
+		case "ARN":
+			return rec.str(b, i, &rec.arn)
+		case "accountId", "type":
+			return skipValue(b, i, &rec.idx)
+		}
 	}
 	// Not a kept name as spelled: maybe one escaped or in another case.
 	for j := 0; j < len(key); j++ {
@@ -308,6 +328,64 @@ func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastS
 		return rec.skipTop(b, i)
 	}
 	return skipValue(b, i, &rec.idx)
+}
+
+// walkResources decodes the resources[] array (or null) at b[i] into
+// Resources: the non-empty ARN of each entry. A second resources member,
+// an entry that is not an object or null, or anything else unusual goes
+// slow.
+func (rec *fastRec) walkResources(b []byte, i int) (int, fastStatus) {
+	if rec.sawResources {
+		return 0, fastSlow
+	}
+	rec.sawResources = true
+	if b[i] == 'n' {
+		return literal(b, i, "null")
+	}
+	if b[i] != '[' {
+		return 0, fastSlow
+	}
+	i = skipWS(b, i+1)
+	if i >= len(b) {
+		return 0, fastMore
+	}
+	if b[i] == ']' {
+		return i + 1, fastOK
+	}
+	for {
+		var st fastStatus
+		switch b[i] {
+		case 'n':
+			i, st = literal(b, i, "null")
+		case '{':
+			rec.arn = ""
+			i, st = walkObject(b, i, objResource, rec)
+			if st == fastOK && rec.arn != "" {
+				rec.resources = append(rec.resources, rec.arn)
+				rec.Resources = rec.resources
+			}
+		default:
+			return 0, fastSlow
+		}
+		if st != fastOK {
+			return 0, st
+		}
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return 0, fastMore
+		}
+		switch b[i] {
+		case ',':
+			i = skipWS(b, i+1)
+			if i >= len(b) {
+				return 0, fastMore
+			}
+		case ']':
+			return i + 1, fastOK
+		default:
+			return 0, fastSlow
+		}
+	}
 }
 
 func equalFoldASCII(a, b string) bool {

@@ -24,10 +24,9 @@ type Record struct {
 	SourceIPAddress    string `json:"sourceIPAddress"`
 	UserAgent          string `json:"userAgent"`
 	EventID            string `json:"eventID"` // for de-duplication across sources
-	// Resources and AdditionalEventData are the raw JSON of these members,
-	// kept unparsed: extract reads them only for refused calls (few), so
-	// the other records pay one string header each (see denial.go).
-	Resources           RawJSON      `json:"resources"`
+	// AdditionalEventData is the raw JSON of the member, kept unparsed:
+	// extract reads it only for refused S3 calls (few), so the other
+	// records pay one string header each (see denial.go).
 	AdditionalEventData RawJSON      `json:"additionalEventData"`
 	UserIdentity        UserIdentity `json:"userIdentity"`
 	RequestParameters   struct {
@@ -37,6 +36,29 @@ type Record struct {
 		// BucketName names the bucket of S3 calls, data events included.
 		BucketName string `json:"bucketName"`
 	} `json:"requestParameters"`
+	// Resources are the non-empty ARNs of the record's resources[] array,
+	// in the order logged, nil when it has none. Both paths fill it: the
+	// fast path from the array directly, sonic through ResourceEntries.
+	Resources []string `json:"-"`
+	// ResourceEntries is resources[] as sonic decodes it; decodeItem moves
+	// its ARNs to Resources and clears it, so a decoded Record never has
+	// it set.
+	ResourceEntries []ResourceEntry `json:"resources"`
+}
+
+// ResourceEntry is the part of an entry of resources[] cci reads.
+type ResourceEntry struct {
+	ARN string `json:"ARN"`
+}
+
+// takeResources moves the ARNs of ResourceEntries to Resources.
+func (r *Record) takeResources() {
+	for _, e := range r.ResourceEntries {
+		if e.ARN != "" {
+			r.Resources = append(r.Resources, e.ARN)
+		}
+	}
+	r.ResourceEntries = nil
 }
 
 // Account is the account a record belongs to: the recipient, else the
@@ -112,6 +134,7 @@ func decodeItem(item []byte, it *rawItem, rec *Record) (Kind, error) {
 	default:
 		*rec = it.Record
 	}
+	rec.takeResources()
 	return recordKind(rec), nil
 }
 
