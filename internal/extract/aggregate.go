@@ -36,9 +36,15 @@ type aggregate struct {
 	dataBuckets map[string]struct{}
 	// mappings caches policy.MapEvent per eventSource and eventName.
 	mappings map[string]map[string]policy.Mapping
-	first    int64
-	last     int64
-	service  int64 // records of AWS services, skipped unless asked for
+	// denials caches policy.ParseDenialMessage per errorCode and message:
+	// a refused call is usually refused again with the same words, and
+	// the parse costs microseconds (docs/performance.md). Bounded by
+	// maxDenialCache; denialKey is its reused lookup key.
+	denials   map[string]parsedDenial
+	denialKey []byte
+	first     int64
+	last      int64
+	service   int64 // records of AWS services, skipped unless asked for
 
 	shapes map[string]*shape
 	key    []byte // scratch for shape keys
@@ -134,6 +140,7 @@ func newAggregate() *aggregate {
 		dataSrcs:    map[string]struct{}{},
 		dataBuckets: map[string]struct{}{},
 		mappings:    map[string]map[string]policy.Mapping{},
+		denials:     map[string]parsedDenial{},
 		shapes:      map[string]*shape{},
 	}
 }
@@ -275,7 +282,7 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 	var msg authz.Message
 	denied := false
 	if r.ErrorCode != "" {
-		denial, msg, denied = policy.ParseDenialMessage(r.ErrorCode, r.ErrorMessage)
+		denial, msg, denied = a.parseDenial(r.ErrorCode, r.ErrorMessage)
 		if denied {
 			denial.Cause = denialCause(denial, r)
 		}
@@ -658,4 +665,37 @@ func top(m map[string]*valCount, n int) []events.Count {
 		out = out[:n]
 	}
 	return out
+}
+
+// maxDenialCache bounds the cache of parsed denial messages; past it the
+// cache starts again.
+const maxDenialCache = 4096
+
+// parsedDenial is what policy.ParseDenialMessage says of one message.
+type parsedDenial struct {
+	d  policy.Denial
+	m  authz.Message
+	ok bool
+}
+
+// parseDenial is policy.ParseDenialMessage, cached. The message is copied
+// before it is parsed, so what the cache keeps (substrings of it) never
+// points into the decoder's buffer.
+func (a *aggregate) parseDenial(code, message string) (policy.Denial, authz.Message, bool) {
+	if !policy.IsDenied(code) {
+		return policy.Denial{}, authz.Message{}, false
+	}
+	k := append(append(append(a.denialKey[:0], code...), 0), message...)
+	a.denialKey = k
+	if p, ok := a.denials[string(k)]; ok {
+		return p.d, p.m, p.ok
+	}
+	key := string(k)
+	var p parsedDenial
+	p.d, p.m, p.ok = policy.ParseDenialMessage(key[:len(code)], key[len(code)+1:])
+	if len(a.denials) >= maxDenialCache {
+		clear(a.denials)
+	}
+	a.denials[key] = p
+	return p.d, p.m, p.ok
 }
