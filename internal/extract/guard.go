@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/textdist"
 )
 
 // checkOutput creates dir if needed and proves it writable by creating and
@@ -197,7 +198,7 @@ func closestNames(seen map[string]struct{}, wanted []string, n int) []string {
 			if len(start) > len(w) {
 				start = start[:len(w)]
 			}
-			d := editDistance(w, start)
+			d := textdist.Distance(w, start)
 			c := commonPrefix(w, name)
 			if d < best.dist || (d == best.dist && c > best.common) {
 				best.dist, best.common = d, c
@@ -224,25 +225,4 @@ func commonPrefix(a, b string) int {
 		i++
 	}
 	return i
-}
-
-// editDistance is the Levenshtein distance of a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -3,7 +3,7 @@
 // `go list -deps`):
 //
 //	events                 -> nothing of cci but jsonout
-//	exit, jsonout, golden  -> nothing of cci
+//	exit, jsonout, golden, textdist -> nothing of cci
 //	compare, credreq,      -> never extract, the AWS SDK, smithy or sonic
 //	policy, policyfile
 //	(and their subpackages)

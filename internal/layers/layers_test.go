@@ -54,6 +54,7 @@ var rules = []rule{
 	{pkg: "internal/exit", deny: []string{module + "/"}},
 	{pkg: "internal/jsonout", deny: []string{module + "/"}},
 	{pkg: "internal/golden", deny: []string{module + "/"}},
+	{pkg: "internal/textdist", deny: []string{module + "/"}},
 	// The trail generator writes CloudTrail files; it must not be built
 	// from the code that reads them.
 	{pkg: "internal/trailgen", deny: append([]string{module + "/internal/extract", module + "/internal/compare"}, thirdPartyEngine...)},
