@@ -53,6 +53,11 @@ func Run(ctx context.Context, opts Options, stdout, stderr io.Writer) error {
 	if opts.Counts && a.Kind == KindCompiled {
 		warn("compiled_users.json holds no call counts: --counts compares the denied counts only")
 	}
+	for _, in := range []*Input{a, b} {
+		if len(in.Identities) == 0 {
+			warn(fmt.Sprintf("nothing to compare: %s holds no identity", in.Path))
+		}
+	}
 	rep := DiffRuns(a, b, opts.Counts, warn)
 	if err := ctx.Err(); err != nil {
 		return err
