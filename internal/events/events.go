@@ -32,9 +32,14 @@ type Identity struct {
 	Regions    []string           `json:"regions,omitempty"`
 	SourceIPs  []Count            `json:"sourceIPs,omitempty"`  // top entries, most frequent first
 	UserAgents []Count            `json:"userAgents,omitempty"` // top entries, most frequent first
-	Subjects   []string           `json:"subjects,omitempty"`   // web identity token subjects
-	FirstSeen  string             `json:"firstSeen,omitempty"`
-	LastSeen   string             `json:"lastSeen,omitempty"`
+	// SourceIPsApproximate and UserAgentsApproximate say the identity had
+	// more distinct values than extract counts exactly: the counts may be
+	// low, within a documented bound (docs/output.md).
+	SourceIPsApproximate  bool     `json:"sourceIPsApproximate,omitempty"`
+	UserAgentsApproximate bool     `json:"userAgentsApproximate,omitempty"`
+	Subjects              []string `json:"subjects,omitempty"` // web identity token subjects
+	FirstSeen             string   `json:"firstSeen,omitempty"`
+	LastSeen              string   `json:"lastSeen,omitempty"`
 }
 
 // Action is the usage of one IAM action by one identity.

@@ -48,6 +48,13 @@ type aggregate struct {
 
 	shapes map[string]*shape
 	key    []byte // scratch for shape keys
+
+	// The current chunk's source IPs and user agents (tops.go): the
+	// identities that have counted some in it, its generation (a lastCount
+	// of another generation is stale) and how many records it counted.
+	touched   []*idAgg
+	gen       uint32
+	chunkRecs int
 }
 
 // maxShapes bounds the shape cache; when full it starts again, which
@@ -81,11 +88,15 @@ type idAgg struct {
 	arns     map[string]struct{}
 	accounts map[string]struct{}
 	regions  map[string]struct{}
-	ips      map[string]*valCount
-	agents   map[string]*valCount
 	subjects map[string]struct{}
-	first    int64
-	last     int64
+	// name is the identity's name (its key in aggregate.ids); cips and
+	// cagents count its source IPs and user agents in the current chunk,
+	// and cgen is the chunk generation they were last touched in.
+	name          string
+	cips, cagents map[string]*valCount
+	cgen          uint32
+	first         int64
+	last          int64
 }
 
 type actAgg struct {
@@ -142,6 +153,7 @@ func newAggregate() *aggregate {
 		mappings:    map[string]map[string]policy.Mapping{},
 		denials:     map[string]parsedDenial{},
 		shapes:      map[string]*shape{},
+		gen:         1,
 	}
 }
 
@@ -182,15 +194,20 @@ type valCount struct {
 	n int64
 }
 
-// lastCount caches the counter of the last value counted in one map.
-type lastCount struct{ c *valCount }
+// lastCount caches the counter of the last value counted in one map, in
+// chunk generation gen.
+type lastCount struct {
+	c   *valCount
+	gen uint32
+}
 
-// count adds one to s's counter in m; nothing for "".
-func (l *lastCount) count(m map[string]*valCount, s string) {
+// count adds one to s's counter in m, the map of chunk generation gen;
+// nothing for "".
+func (l *lastCount) count(gen uint32, m map[string]*valCount, s string) {
 	if s == "" {
 		return
 	}
-	if l.c == nil || l.c.v != s {
+	if l.c == nil || l.gen != gen || l.c.v != s {
 		c, ok := m[s]
 		if !ok {
 			k := clean(s)
@@ -201,7 +218,7 @@ func (l *lastCount) count(m map[string]*valCount, s string) {
 				m[k] = c
 			}
 		}
-		l.c = c
+		l.c, l.gen = c, gen
 	}
 	l.c.n++
 }
@@ -241,11 +258,12 @@ func (a *aggregate) identity(name string) *idAgg {
 			arns:     map[string]struct{}{},
 			accounts: map[string]struct{}{},
 			regions:  map[string]struct{}{},
-			ips:      map[string]*valCount{},
-			agents:   map[string]*valCount{},
 			subjects: map[string]struct{}{},
+			cips:     map[string]*valCount{},
+			cagents:  map[string]*valCount{},
 		}
-		a.ids[clean(name)] = id
+		id.name = clean(name)
+		a.ids[id.name] = id
 	}
 	return id
 }
@@ -322,8 +340,13 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 	id := sh.id
 	span(&id.first, &id.last, t)
 	*sh.typ++
-	sh.ip.count(id.ips, r.SourceIPAddress)
-	sh.agent.count(id.agents, r.UserAgent)
+	if id.cgen != a.gen {
+		id.cgen = a.gen
+		a.touched = append(a.touched, id)
+	}
+	a.chunkRecs++
+	sh.ip.count(a.gen, id.cips, r.SourceIPAddress)
+	sh.agent.count(a.gen, id.cagents, r.UserAgent)
 	for i := range sh.acts {
 		x := &sh.acts[i]
 		x.act.count++
@@ -442,8 +465,6 @@ func (a *aggregate) merge(b *aggregate) {
 		mergeSet(aid.arns, bid.arns)
 		mergeSet(aid.accounts, bid.accounts)
 		mergeSet(aid.regions, bid.regions)
-		mergeValCounts(aid.ips, bid.ips)
-		mergeValCounts(aid.agents, bid.agents)
 		mergeSet(aid.subjects, bid.subjects)
 		span(&aid.first, &aid.last, bid.first)
 		span(&aid.first, &aid.last, bid.last)
@@ -495,17 +516,6 @@ func mergeCounts(a, b map[string]*int64) {
 	}
 }
 
-// mergeValCounts adds b into a; b's counters may move into a.
-func mergeValCounts(a, b map[string]*valCount) {
-	for k, c := range b {
-		if p, ok := a[k]; ok {
-			p.n += c.n
-		} else {
-			a[k] = c
-		}
-	}
-}
-
 // counts returns the values of a counter map, nil when empty.
 func counts(m map[string]*int64) map[string]int64 {
 	if len(m) == 0 {
@@ -521,25 +531,60 @@ func counts(m map[string]*int64) map[string]int64 {
 // topN bounds sourceIPs and userAgents in events.json.
 const topN = 10
 
+// takeChunk ends the current chunk: it returns what the chunk counted of
+// each identity (strings owned by the result) and starts the next.
+func (a *aggregate) takeChunk() []chunkID {
+	a.chunkRecs = 0
+	if len(a.touched) == 0 {
+		return nil
+	}
+	ids := make([]chunkID, 0, len(a.touched))
+	for _, id := range a.touched {
+		ids = append(ids, chunkID{name: id.name, ips: values(id.cips), agents: values(id.cagents)})
+		clear(id.cips)
+		clear(id.cagents)
+	}
+	clear(a.touched)
+	a.touched = a.touched[:0]
+	if a.gen++; a.gen == 0 {
+		a.gen = 1 // a lastCount's zero generation is never current
+	}
+	return ids
+}
+
+func values(m map[string]*valCount) []valCount {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]valCount, 0, len(m))
+	for _, c := range m {
+		out = append(out, *c)
+	}
+	return out
+}
+
 // identities converts the aggregate into events.json entries, keeping the
-// identities keep selects. Lineage is computed over every identity, as the
-// legacy tool did, so created_by survives filtering out the creator.
-func (a *aggregate) identities(keep func(name string) bool) map[string]*events.Identity {
+// identities keep selects, with their top source IPs and user agents from
+// t. Lineage is computed over every identity, as the legacy tool did, so
+// created_by survives filtering out the creator.
+func (a *aggregate) identities(keep func(name string) bool, t tops) map[string]*events.Identity {
 	out := map[string]*events.Identity{}
 	for name, id := range a.ids {
 		if !keep(name) {
 			continue
 		}
 		ident := &events.Identity{
-			Provider:   "AWS",
-			Name:       name,
-			Events:     map[string]*events.Action{},
-			ARNs:       sortedSet(id.arns),
-			Accounts:   sortedSet(id.accounts),
-			Regions:    sortedSet(id.regions),
-			SourceIPs:  top(id.ips, topN),
-			UserAgents: top(id.agents, topN),
-			Subjects:   sortedSet(id.subjects),
+			Provider: "AWS",
+			Name:     name,
+			Events:   map[string]*events.Action{},
+			ARNs:     sortedSet(id.arns),
+			Accounts: sortedSet(id.accounts),
+			Regions:  sortedSet(id.regions),
+			Subjects: sortedSet(id.subjects),
+		}
+		if it := t[name]; it != nil {
+			ident.SourceIPs, ident.SourceIPsApproximate = it.ips.top(topN), it.ips.approx
+			ident.UserAgents, ident.UserAgentsApproximate = it.agents.top(topN), it.agents.approx
 		}
 		ident.Type, ident.Types = primaryType(id.types)
 		if id.first != 0 {
@@ -644,26 +689,6 @@ func sortedSet(m map[string]struct{}) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
-	return out
-}
-
-func top(m map[string]*valCount, n int) []events.Count {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make([]events.Count, 0, len(m))
-	for k, c := range m {
-		out = append(out, events.Count{Value: k, Count: c.n})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Value < out[j].Value
-	})
-	if len(out) > n {
-		out = out[:n]
-	}
 	return out
 }
 

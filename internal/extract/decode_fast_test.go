@@ -26,7 +26,8 @@ func decodeBoth(t testing.TB, data []byte, maxDepth int, prefixes ...string) (fa
 			Drop: dropByIdentity(&opts, r.keep), Undrop: undropLineage})
 		var st events.Stat
 		err := w.decode(bytes.NewReader(data), &st)
-		ids, jerr := json.Marshal(w.agg.identities(func(string) bool { return true }))
+		w.endChunk(true)
+		ids, jerr := json.Marshal(w.agg.identities(func(string) bool { return true }, r.tops.result()))
 		if jerr != nil {
 			t.Fatal(jerr)
 		}

@@ -16,11 +16,21 @@ import (
 // the pool starts with fetchInitial fetchers and, every fetchTick, grows to
 // fetchHeadroom times that estimate from the opens and decodes so far, up
 // to its maximum. It never shrinks: fetchers beyond the need just wait.
+//
+// Objects are opened in any order but handed to the workers in listing
+// order, which the sequencer of tops.go relies on: a fetcher takes a task
+// and queues a slot for it in one step (takeMu), and the workers empty the
+// slots in queue order (nextMu).
 type fetchPool struct {
 	ctx   context.Context
 	tasks <-chan task
-	ready chan opened // unbuffered: each fetcher holds at most one open body
-	max   int
+	// order holds a slot per task taken, in listing order; a fetcher puts
+	// the opened object in its slot (unbuffered: each fetcher holds at
+	// most one open body) and takes its next task once a worker has it.
+	order  chan chan opened
+	takeMu sync.Mutex
+	nextMu sync.Mutex
+	max    int
 	// dropped, when not nil, is told of every task not handed to a worker
 	// because the context was done.
 	dropped func(task)
@@ -28,7 +38,7 @@ type fetchPool struct {
 	mu      sync.Mutex
 	active  int  // fetchers running
 	started int  // fetchers started so far
-	closed  bool // ready is closed: every fetcher has finished
+	closed  bool // order is closed: every fetcher has finished
 
 	openNanos, opens     atomic.Int64 // time spent opening, and opens
 	decodeNanos, decodes atomic.Int64 // time workers spent on objects, and objects
@@ -41,10 +51,24 @@ const (
 )
 
 func startFetchPool(ctx context.Context, tasks <-chan task, max, jobs int, dropped func(task)) *fetchPool {
-	p := &fetchPool{ctx: ctx, tasks: tasks, ready: make(chan opened), max: max, dropped: dropped}
+	p := &fetchPool{ctx: ctx, tasks: tasks, max: max, dropped: dropped, order: make(chan chan opened, max)}
 	p.growTo(min(fetchInitial, max))
 	go p.grow(jobs)
 	return p
+}
+
+// take receives the next task and queues its slot; false once tasks is
+// closed.
+func (p *fetchPool) take() (task, chan opened, bool) {
+	p.takeMu.Lock()
+	defer p.takeMu.Unlock()
+	t, ok := <-p.tasks
+	if !ok {
+		return t, nil, false
+	}
+	slot := make(chan opened)
+	p.order <- slot // never blocks: a fetcher has at most one slot queued
+	return t, slot, true
 }
 
 // growTo starts fetchers until n run, unless the pool is finished.
@@ -64,36 +88,44 @@ func (p *fetchPool) fetch() {
 		defer p.mu.Unlock()
 		if p.active--; p.active == 0 {
 			p.closed = true
-			close(p.ready)
+			close(p.order)
 		}
 	}()
-	for t := range p.tasks {
+	for {
+		t, slot, ok := p.take()
+		if !ok {
+			return
+		}
 		if p.ctx.Err() != nil {
 			if p.dropped != nil {
 				p.dropped(t)
 			}
+			close(slot)
 			continue // drain so the listers can finish
 		}
 		start := time.Now()
 		o := openTask(p.ctx, t)
 		p.openNanos.Add(int64(time.Since(start)))
 		p.opens.Add(1)
-		select {
-		case p.ready <- o:
-		case <-p.ctx.Done():
-			o.close()
-			if p.dropped != nil {
-				p.dropped(t)
-			}
-		}
+		// A worker always comes to this slot: the workers take every slot
+		// in order until order is closed, even once ctx has ended.
+		slot <- o
 	}
 }
 
-// next hands a worker the next open object; false once every object has
-// been handed out.
+// next hands a worker the next open object, in listing order; false once
+// every object has been handed out. Once ctx has ended, the workers drop
+// what it returns (pipeline.go).
 func (p *fetchPool) next() (opened, bool) {
-	o, ok := <-p.ready
-	return o, ok
+	p.nextMu.Lock()
+	defer p.nextMu.Unlock()
+	for slot := range p.order {
+		if o, ok := <-slot; ok {
+			return o, true
+		}
+		// Dropped by its fetcher: the context has ended.
+	}
+	return opened{}, false
 }
 
 // decoded tells the pool a worker spent d on an object.

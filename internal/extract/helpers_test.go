@@ -10,8 +10,10 @@ import (
 	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -204,12 +206,14 @@ type memSource struct {
 	objects map[string][]byte
 }
 
+// List lists in name order, as the real sources list in an order of
+// their own that is the same from run to run.
 func (s *memSource) List(_ context.Context, opts source.ListOptions, fn func(source.Object) error) error {
-	for name, b := range s.objects {
+	for _, name := range slices.Sorted(maps.Keys(s.objects)) {
 		if !source.InWindow(name, opts) {
 			continue
 		}
-		if err := fn(source.Object{Name: name, Size: int64(len(b))}); err != nil {
+		if err := fn(source.Object{Name: name, Size: int64(len(s.objects[name]))}); err != nil {
 			return err
 		}
 	}

@@ -21,10 +21,13 @@ import (
 	"github.com/cloud-credentials-insights/cci/internal/policy"
 )
 
-// task is one object of one source.
+// task is one object of one source: the srcIdx-th of --events-path, and
+// the ord-th object listed by it (tops.go folds in that order).
 type task struct {
-	src source.Source
-	obj source.Object
+	src    source.Source
+	obj    source.Object
+	srcIdx int
+	ord    int64
 }
 
 // runner holds the state of one extraction across passes (more than one
@@ -39,6 +42,10 @@ type runner struct {
 	seen   *objectSet // nil when no object can be listed twice
 	status *statusLog
 	total  *aggregate
+	// tops folds the workers' chunks of source IPs and user agents in
+	// listing order; ords counts each source's objects across passes.
+	tops *sequencer
+	ords []int64
 
 	latest   atomic.Int64 // newest eventTime seen, unix seconds
 	counters counters
@@ -58,9 +65,11 @@ type worker struct {
 	// latest is the newest eventTime this worker has seen; it reaches the
 	// runner once per object, not through a shared atomic per record.
 	latest int64
-	times  timeCache
-	rj     rejects
-	dups   int64
+	// cur is the object being decoded, whose chunks go to the sequencer.
+	cur   task
+	times timeCache
+	rj    rejects
+	dups  int64
 }
 
 // errDigest marks objects that are CloudTrail digests, skipped by design.
@@ -72,6 +81,8 @@ func newRunner(opts Options, sources []source.Source) *runner {
 		sources: sources,
 		status:  newStatusLog(opts.Output),
 		total:   newAggregate(),
+		tops:    newSequencer(len(sources)),
+		ords:    make([]int64, len(sources)),
 		lo: source.ListOptions{
 			Since: opts.Since, Until: opts.Until, DeliverySlack: opts.DeliverySlack,
 			Regions: opts.Regions, Accounts: opts.Accounts, Output: opts.Output,
@@ -131,7 +142,7 @@ func (r *runner) pass(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	tasks := make(chan task, max(r.opts.Jobs, fetchers))
 	var listers sync.WaitGroup
-	for _, src := range r.sources {
+	for i, src := range r.sources {
 		listers.Add(1)
 		g.Go(func() error {
 			defer listers.Done()
@@ -150,8 +161,10 @@ func (r *runner) pass(ctx context.Context) error {
 				} else {
 					r.counters.SizeUnknown.Store(true)
 				}
+				t := task{src: src, obj: obj, srcIdx: i, ord: r.ords[i]}
+				r.ords[i]++
 				select {
-				case tasks <- task{src, obj}:
+				case tasks <- t:
 					return nil
 				case <-ctx.Done():
 					return ctx.Err()
@@ -192,6 +205,8 @@ func (r *runner) pass(ctx context.Context) error {
 		next = pool.next
 	}
 
+	stopWatch := r.tops.watch(ctx)
+	defer stopWatch()
 	workers := make([]*worker, r.opts.Jobs)
 	for i := range r.opts.Jobs {
 		w := r.newWorker()
@@ -210,7 +225,9 @@ func (r *runner) pass(ctx context.Context) error {
 					continue // drain so the listers and fetchers can finish
 				}
 				start := time.Now()
+				w.cur = o.task
 				st := w.process(o)
+				w.endChunk(true)
 				if outer.Err() != nil && st.Result == events.ResultError {
 					// The signal broke the read (an S3 body), not the object.
 					st.Result, st.Error = events.ResultInterrupted, "interrupted while reading: "+st.Error
@@ -229,6 +246,7 @@ func (r *runner) pass(ctx context.Context) error {
 		})
 	}
 	err := g.Wait()
+	r.tops.flush()
 	for _, w := range workers {
 		r.total.merge(w.agg)
 		r.rejects.merge(&w.rj)
@@ -406,6 +424,9 @@ func (w *worker) decode(body io.Reader, stat *events.Stat) error {
 		}
 		if w.record(item.Record) {
 			stat.Processed++
+			if w.agg.chunkRecs >= chunkRecords {
+				w.endChunk(false)
+			}
 		} else {
 			stat.Skipped++
 		}
@@ -418,6 +439,13 @@ func (w *worker) decode(body io.Reader, stat *events.Stat) error {
 	w.r.counters.Records.Add(stat.Total)
 	w.publishLatest()
 	return nil
+}
+
+// endChunk hands the sequencer what the current chunk counted; last ends
+// the object (every object handed to a worker ends, read or not).
+func (w *worker) endChunk(last bool) {
+	ids := w.agg.takeChunk()
+	w.r.tops.deliver(w.cur.srcIdx, w.cur.ord, ids, last)
 }
 
 func (w *worker) publishLatest() {

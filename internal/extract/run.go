@@ -147,7 +147,7 @@ func (r *runner) latestString() string {
 // write produces the output files from the merged aggregate and the
 // status log.
 func (r *runner) write(interrupted bool) (*events.Summary, error) {
-	ids := r.total.identities(r.keep)
+	ids := r.total.identities(r.keep, r.tops.result())
 	t := &r.status.tally
 	sum := &events.Summary{
 		Version: r.opts.Version, Interrupted: interrupted, DuplicateRecords: r.dups,

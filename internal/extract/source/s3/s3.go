@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -254,19 +255,32 @@ func bucketRegion(ctx context.Context, client *s3.Client, bucket, configured str
 // regions or accounts it lists only the CloudTrail prefixes that can hold
 // matching records (layout.go) and skips objects whose names fall outside
 // the window. fn is never called concurrently.
+//
+// The order is the same from one run to the next over the same objects
+// (the top-10 lists of extract depend on it beyond their exact range):
+// prefixes are listed in parallel, but each one's objects are passed on
+// in the order the prefixes were planned, and objects found beside the
+// planned prefixes (rare in CloudTrail's layout) come last, sorted.
 func (s *s3Source) List(ctx context.Context, o source.ListOptions, fn func(source.Object) error) error {
-	var mu sync.Mutex
-	emit := func(key string, size *int64) error {
+	object := func(key string, size *int64) (source.Object, bool) {
 		if strings.HasSuffix(key, "/") || !source.InWindow(key, o) || !source.KeyMatches(key, o) {
-			return nil // a directory marker, or pruned
+			return source.Object{}, false // a directory marker, or pruned
 		}
 		obj := source.Object{Name: s.objectName(key), Size: aws.ToInt64(size)}
 		if size == nil {
 			obj.Size = -1
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		return fn(obj)
+		return obj, true
+	}
+	var mu sync.Mutex
+	var beside []source.Object
+	emit := func(key string, size *int64) error {
+		if obj, ok := object(key, size); ok {
+			mu.Lock()
+			beside = append(beside, obj)
+			mu.Unlock()
+		}
+		return nil
 	}
 	children := func(ctx context.Context, prefix string) ([]string, error) {
 		var dirs []string
@@ -285,12 +299,40 @@ func (s *s3Source) List(ctx context.Context, o source.ListOptions, fn func(sourc
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s3ListJobs)
+	// feeds carries each planned prefix's objects, in plan order, to the
+	// one goroutine that calls fn. The listings start in the same order, so
+	// the prefix being passed on is always being listed: a later one that
+	// fills its feed waits for its turn without blocking it.
+	feeds := make(chan chan source.Object, 4*s3ListJobs)
+	passed := make(chan error, 1)
+	go func() {
+		var err error
+		for feed := range feeds {
+			for obj := range feed {
+				if err == nil {
+					err = fn(obj)
+				}
+			}
+		}
+		passed <- err
+	}()
 	err := source.ResolvePrefixes(gctx, s.prefix, o, s.now(), s3ListJobs, children, func(prefix string) error {
+		feed := make(chan source.Object, 256)
+		select {
+		case feeds <- feed:
+		case <-gctx.Done():
+			return gctx.Err()
+		}
 		g.Go(func() error {
+			defer close(feed)
 			return s.listPages(gctx, prefix, "", func(page *s3.ListObjectsV2Output) error {
 				for _, obj := range page.Contents {
-					if err := emit(aws.ToString(obj.Key), obj.Size); err != nil {
-						return err
+					if o, ok := object(aws.ToString(obj.Key), obj.Size); ok {
+						select {
+						case feed <- o:
+						case <-gctx.Done():
+							return gctx.Err()
+						}
 					}
 				}
 				return nil
@@ -300,6 +342,18 @@ func (s *s3Source) List(ctx context.Context, o source.ListOptions, fn func(sourc
 	})
 	if werr := g.Wait(); err == nil {
 		err = werr
+	}
+	close(feeds)
+	if perr := <-passed; err == nil {
+		err = perr
+	}
+	if err == nil {
+		slices.SortFunc(beside, func(a, b source.Object) int { return strings.Compare(a.Name, b.Name) })
+		for _, obj := range beside {
+			if err = fn(obj); err != nil {
+				break
+			}
+		}
 	}
 	if err == nil {
 		// errgroup cancels gctx on the first error only; a cancelled parent

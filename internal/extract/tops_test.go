@@ -1,0 +1,309 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cloud-credentials-insights/cci/internal/events"
+	"github.com/cloud-credentials-insights/cci/internal/extract/source"
+)
+
+// stream is a run's values of one field, cut into chunks.
+type stream [][]valCount
+
+// makeStream draws n values from distinct ones, skewed (value i about
+// twice as likely as value 2i), and cuts them into chunks of up to size.
+func makeStream(rng *rand.Rand, n, distinct, size int) (stream, map[string]int64) {
+	exact := map[string]int64{}
+	var s stream
+	for n > 0 {
+		k := min(n, 1+rng.IntN(size))
+		n -= k
+		tab := map[string]int64{}
+		for range k {
+			v := fmt.Sprintf("10.0.%d", int(float64(distinct)*rng.Float64()*rng.Float64()))
+			tab[v]++
+			exact[v]++
+		}
+		var c []valCount
+		for v, m := range tab {
+			c = append(c, valCount{v: v, n: m})
+		}
+		rng.Shuffle(len(c), func(i, j int) { c[i], c[j] = c[j], c[i] }) // a chunk is unordered
+		s = append(s, c)
+	}
+	return s, exact
+}
+
+func exactTop(m map[string]int64, n int) []events.Count {
+	h := heavy{m: m}
+	return h.top(n)
+}
+
+func TestHeavyExactWithinBound(t *testing.T) {
+	for _, distinct := range []int{1, 10, heavyMax - 1, heavyMax} {
+		t.Run(fmt.Sprint(distinct), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(distinct), 1))
+			var h heavy
+			exact := map[string]int64{}
+			for i := range 40 {
+				var c []valCount
+				for v := range distinct {
+					if (v+i)%3 == 0 || i == 0 {
+						n := int64(1 + rng.IntN(5))
+						c = append(c, valCount{v: fmt.Sprint("v", v), n: n})
+						exact[fmt.Sprint("v", v)] += n
+					}
+				}
+				h.add(c)
+			}
+			if h.approx {
+				t.Fatalf("%d distinct values: approximate, want exact", distinct)
+			}
+			if got, want := h.top(heavyMax+1), exactTop(exact, heavyMax+1); !reflect.DeepEqual(got, want) {
+				t.Errorf("counts differ from the exact ones")
+			}
+		})
+	}
+	var h heavy
+	for v := range heavyMax + 1 {
+		h.add([]valCount{{v: fmt.Sprint(v), n: 1}})
+	}
+	if !h.approx || len(h.m) > heavyMax {
+		t.Errorf("%d distinct values: approx=%v, %d kept; want approximate and at most %d", heavyMax+1, h.approx, len(h.m), heavyMax)
+	}
+}
+
+// TestHeavyBound checks the guarantee docs/output.md gives beyond the
+// exact range: every count at most the true one and at least the true one
+// minus N/(heavyK+1), every value above N/(heavyK+1) kept.
+func TestHeavyBound(t *testing.T) {
+	for seed := range 20 {
+		rng := rand.New(rand.NewPCG(uint64(seed), 2))
+		n := 20_000 + rng.IntN(50_000)
+		chunks, exact := makeStream(rng, n, 1000+rng.IntN(20_000), 1+rng.IntN(chunkRecords))
+		var h heavy
+		for _, c := range chunks {
+			h.add(c)
+		}
+		if len(exact) > heavyMax && !h.approx {
+			t.Fatalf("seed %d: %d distinct values, not marked approximate", seed, len(exact))
+		}
+		slack := int64(n) / (heavyK + 1)
+		for v, got := range h.m {
+			if got > exact[v] || got < exact[v]-slack {
+				t.Errorf("seed %d: %s counted %d, true %d, allowed down to %d", seed, v, got, exact[v], exact[v]-slack)
+			}
+		}
+		for v, c := range exact {
+			if _, ok := h.m[v]; c > slack && !ok {
+				t.Errorf("seed %d: %s (%d of %d) lost", seed, v, c, n)
+			}
+		}
+		if len(h.m) > heavyMax {
+			t.Errorf("seed %d: %d values kept, want at most %d", seed, len(h.m), heavyMax)
+		}
+	}
+}
+
+// TestSequencerOrder delivers the chunks of many objects from workers
+// that take the objects in listing order and finish them at random
+// speeds: the summaries must equal one fold in listing order.
+func TestSequencerOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	type object [][]chunkID
+	var objs []object
+	for range 120 {
+		var o object
+		for range 1 + rng.IntN(3) {
+			var ids []chunkID
+			for id := range 1 + rng.IntN(3) {
+				c, _ := makeStream(rng, 1+rng.IntN(200), 3000, 1000)
+				ids = append(ids, chunkID{name: fmt.Sprint("id", id), ips: c[0]})
+			}
+			o = append(o, ids)
+		}
+		if rng.IntN(5) == 0 {
+			o = nil // read nothing (a digest, an error): only the last mark
+		}
+		objs = append(objs, o)
+	}
+	want := tops{}
+	for _, o := range objs {
+		for _, c := range o {
+			want.fold(c)
+		}
+	}
+	for _, workers := range []int{1, 2, 4, 8} {
+		t.Run(fmt.Sprint(workers), func(t *testing.T) {
+			s := newSequencer(1)
+			next := make(chan int)
+			go func() {
+				for i := range objs {
+					next <- i
+				}
+				close(next)
+			}()
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r := rand.New(rand.NewPCG(uint64(w), uint64(workers)))
+					for i := range next {
+						for _, c := range objs[i] {
+							// Some objects take far longer, so that the
+							// others finish ahead of them.
+							d := time.Duration(r.IntN(100)) * time.Microsecond
+							if i%5 == 0 {
+								d *= 20
+							}
+							time.Sleep(d)
+							s.deliver(0, int64(i), c, false)
+						}
+						s.deliver(0, int64(i), nil, true)
+					}
+				}()
+			}
+			wg.Wait()
+			got := s.result()
+			for name, w := range want {
+				g := got[name]
+				if g == nil || !reflect.DeepEqual(g.ips.top(heavyMax), w.ips.top(heavyMax)) || g.ips.approx != w.ips.approx {
+					t.Errorf("%d workers: %s differs from the fold in listing order", workers, name)
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%d identities, want %d", len(got), len(want))
+			}
+		})
+	}
+}
+
+// TestSequencerCancel: a worker waiting behind a gap (an object whose
+// worker was stopped) is released when the run's context ends, and what
+// it delivered still counts.
+func TestSequencerCancel(t *testing.T) {
+	s := newSequencer(1)
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := s.watch(ctx)
+	defer stop()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := int64(1); i <= foldWindow+2; i++ { // object 0 never ends
+			s.deliver(0, i, []chunkID{{name: "a", ips: []valCount{{v: "x", n: 1}}}}, true)
+		}
+	}()
+	select {
+	case <-done:
+		t.Fatal("the worker was not held back by the gap")
+	case <-time.After(50 * time.Millisecond):
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the worker still waits after the context ended")
+	}
+	got := s.result()
+	if c := got["a"].ips.top(1); len(c) != 1 || c[0].Count != foldWindow+2 {
+		t.Errorf("after the cancel: %v, want x counted %d times", c, foldWindow+2)
+	}
+	if len(got) != 1 {
+		t.Errorf("%d identities, want 1", len(got))
+	}
+}
+
+// busyObjects is a trail where one role calls from thousands of
+// addresses, a few of them often, spread over many objects of uneven
+// size: past the exact range of the top-10 lists.
+func busyObjects(t *testing.T) (map[string][]byte, map[string]int64) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	objects := map[string][]byte{}
+	exact := map[string]int64{}
+	for i := range 24 {
+		var rs []map[string]any
+		for range 50 + rng.IntN(400) {
+			ip := fmt.Sprintf("10.1.%d.%d", rng.IntN(16), rng.IntN(250))
+			if rng.IntN(4) == 0 {
+				ip = fmt.Sprintf("192.0.2.%d", rng.IntN(5)) // the heavy ones
+			}
+			exact[ip]++
+			rs = append(rs, rec(map[string]any{"userIdentity": assumedRole("busy", fmt.Sprint("s", i)), "sourceIPAddress": ip}))
+		}
+		objects[fmt.Sprintf("s3://b/AWSLogs/123456789012/CloudTrail/us-east-1/2024/09/20/o%04d.json.gz", i)] = gz(t, records(t, rs...))
+	}
+	return objects, exact
+}
+
+// TestTopsDeterministicBeyondBound: past the exact range, the lists are
+// the same whatever the workers, the fetchers and the time each object
+// takes, and keep the documented bound.
+func TestTopsDeterministicBeyondBound(t *testing.T) {
+	objects, exact := busyObjects(t)
+	if len(exact) <= heavyMax {
+		t.Fatalf("the trail has %d distinct addresses, not past %d", len(exact), heavyMax)
+	}
+	var want map[string][]byte
+	for _, tt := range []struct {
+		name              string
+		jobs, concurrency int
+		delay             time.Duration
+	}{
+		{"one worker", 1, 0, 0},
+		{"two workers", 2, 0, 0},
+		{"four workers", 4, 0, 0},
+		{"two workers, eight fetchers, slow opens", 2, 8, 3 * time.Millisecond},
+		{"three workers, two fetchers", 3, 2, time.Millisecond},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var src source.Source = &memSource{objects: objects}
+			if tt.concurrency > 0 {
+				src = &remoteMem{memSource: memSource{objects: objects}, delay: tt.delay, released: make(chan struct{})}
+			}
+			out := t.TempDir()
+			r := newRunner(Options{Jobs: tt.jobs, S3Concurrency: max(tt.concurrency, 1), MaxRecordBytes: DefaultMaxRecordBytes, Output: out}, []source.Source{src})
+			if err := r.pass(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.write(false); err != nil {
+				t.Fatal(err)
+			}
+			got := readOutput(t, out)
+			if want == nil {
+				want = got
+				var ids map[string]*events.Identity
+				if err := jsonUnmarshal(got["events.json"], &ids); err != nil {
+					t.Fatal(err)
+				}
+				id := ids["busy"]
+				if id == nil || !id.SourceIPsApproximate || id.UserAgentsApproximate {
+					t.Fatalf("busy: %+v, want approximate source IPs and exact user agents", id)
+				}
+				var n int64
+				for _, c := range exact {
+					n += c
+				}
+				for _, c := range id.SourceIPs {
+					if c.Count > exact[c.Value] || c.Count < exact[c.Value]-n/(heavyK+1) {
+						t.Errorf("%s: %d, true %d", c.Value, c.Count, exact[c.Value])
+					}
+				}
+				top := exactTop(exact, 5)
+				for i, c := range top {
+					if id.SourceIPs[i].Value != c.Value {
+						t.Errorf("top %d is %s, want %s (the heavy ones)", i, id.SourceIPs[i].Value, c.Value)
+					}
+				}
+				return
+			}
+			sameOutputs(t, tt.name, got, want)
+		})
+	}
+}
