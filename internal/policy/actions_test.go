@@ -11,7 +11,7 @@ func TestServiceActions(t *testing.T) {
 		t.Run(prefix, func(t *testing.T) {
 			got := ServiceActions(prefix)
 			var want []string
-			for _, a := range canonicalActions {
+			for _, a := range AllActions() {
 				if strings.EqualFold(strings.SplitN(a, ":", 2)[0], prefix) {
 					want = append(want, a)
 				}

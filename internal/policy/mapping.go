@@ -2,7 +2,6 @@ package policy
 
 import (
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -104,11 +103,10 @@ func NormalizeLegacy(key string) Mapping {
 // Canonical returns AWS's spelling of action (compared case-insensitively)
 // and whether it is a known IAM action.
 func Canonical(action string) (string, bool) {
-	i := sort.Search(len(canonicalActions), func(i int) bool {
-		return compareFold(canonicalActions[i], action) >= 0
-	})
-	if i < len(canonicalActions) && strings.EqualFold(canonicalActions[i], action) {
-		return canonicalActions[i], true
+	if p := searchActions(action); p < len(canonicalActions) {
+		if a := actionAt(p); strings.EqualFold(a, action) {
+			return a, true
+		}
 	}
 	return "", false
 }

@@ -179,7 +179,7 @@ func TestTablesProduceCanonicalActions(t *testing.T) {
 }
 
 func hasPrefix(p string) bool {
-	for _, a := range canonicalActions {
+	for _, a := range AllActions() {
 		if strings.HasPrefix(strings.ToLower(a), p+":") {
 			return true
 		}
@@ -202,8 +202,28 @@ func TestCanonical(t *testing.T) {
 			t.Errorf("Canonical(%q) = %q, want unknown", bad, got)
 		}
 	}
-	if !slices.IsSortedFunc(canonicalActions[:], compareFold) {
+	all := AllActions()
+	if !slices.IsSortedFunc(all, compareFold) {
 		t.Error("canonicalActions is not sorted case-insensitively; regenerate with make generate")
+	}
+	// Canonical searches the list's text by bytes: every action, the first
+	// and the last included, is found from its lower-case spelling, and
+	// the names around them are not taken for them.
+	if len(all) < 1000 {
+		t.Fatalf("only %d actions", len(all))
+	}
+	for _, a := range all {
+		if got, ok := Canonical(strings.ToLower(a)); !ok || got != a {
+			t.Fatalf("Canonical(%q) = %q, %v; want %q", strings.ToLower(a), got, ok, a)
+		}
+		if got, ok := Canonical(a + "x"); ok {
+			t.Fatalf("Canonical(%q) = %q, want unknown", a+"x", got)
+		}
+	}
+	for _, bad := range []string{"\x00", all[0][:len(all[0])-1], "~", all[len(all)-1] + "~"} {
+		if got, ok := Canonical(bad); ok {
+			t.Errorf("Canonical(%q) = %q, want unknown", bad, got)
+		}
 	}
 }
 

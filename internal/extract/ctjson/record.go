@@ -3,7 +3,6 @@ package ctjson
 import (
 	"errors"
 
-	"github.com/bytedance/sonic"
 	"github.com/bytedance/sonic/decoder"
 )
 
@@ -109,10 +108,6 @@ const (
 	KindInvalid             // too large, too deep or not decodable: counted, skipped
 )
 
-// recordAPI decodes without copying strings: they alias the scanner's
-// buffer and must be cloned before they are kept (see the aggregate).
-var recordAPI = sonic.Config{}.Froze()
-
 // decodeItem decodes item into rec. A field of an unexpected type is not an
 // error as long as the record stays usable; syntax errors are.
 func decodeItem(item []byte, it *rawItem, rec *Record) (Kind, error) {
@@ -147,8 +142,17 @@ func recordKind(rec *Record) Kind {
 	return KindRecord
 }
 
+// unmarshal is sonic's Unmarshal with default options (what
+// sonic.Config{}.Froze() did), through the decoder package alone: the root
+// package would also link sonic's encoder, its AST and their package inits
+// into every cci process, for nothing. Strings alias the copy of b made
+// here and must be cloned before they are kept (see the aggregate).
 func unmarshal(b []byte, v any) error {
-	err := recordAPI.Unmarshal(b, v)
+	dec := decoder.NewDecoder(string(b))
+	err := dec.Decode(v)
+	if err == nil {
+		err = dec.CheckTrailings()
+	}
 	if err == nil {
 		return nil
 	}
