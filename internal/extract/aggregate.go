@@ -40,11 +40,12 @@ type aggregate struct {
 	// a refused call is usually refused again with the same words, and
 	// the parse costs microseconds (docs/performance.md). Bounded by
 	// maxDenialCache; denialKey is its reused lookup key.
-	denials   map[string]parsedDenial
-	denialKey []byte
-	first     int64
-	last      int64
-	service   int64 // records of AWS services, skipped unless asked for
+	denials     map[string]parsedDenial
+	denialKey   []byte
+	denialBytes int // of the keys in denials
+	first       int64
+	last        int64
+	service     int64 // records of AWS services, skipped unless asked for
 
 	shapes map[string]*shape
 	key    []byte // scratch for shape keys
@@ -692,9 +693,15 @@ func sortedSet(m map[string]struct{}) []string {
 	return out
 }
 
-// maxDenialCache bounds the cache of parsed denial messages; past it the
-// cache starts again.
-const maxDenialCache = 4096
+// maxDenialCache and maxDenialBytes bound the cache of parsed denial
+// messages; past either the cache starts again. Messages name sessions
+// and resources, so on a busy trail most are new: the byte bound keeps the
+// cache from growing with the trail (4,096 messages of 400 bytes held
+// 1.6 MB at 1M records).
+const (
+	maxDenialCache = 4096
+	maxDenialBytes = 128 << 10
+)
 
 // parsedDenial is what policy.ParseDenialMessage says of one message.
 type parsedDenial struct {
@@ -718,9 +725,11 @@ func (a *aggregate) parseDenial(code, message string) (policy.Denial, authz.Mess
 	key := string(k)
 	var p parsedDenial
 	p.d, p.m, p.ok = policy.ParseDenialMessage(key[:len(code)], key[len(code)+1:])
-	if len(a.denials) >= maxDenialCache {
+	if len(a.denials) >= maxDenialCache || a.denialBytes+len(key) > maxDenialBytes {
 		clear(a.denials)
+		a.denialBytes = 0
 	}
 	a.denials[key] = p
+	a.denialBytes += len(key)
 	return p.d, p.m, p.ok
 }
