@@ -102,8 +102,8 @@ func makeTrail(b *testing.B, shape trailgen.Shape, n int) trail {
 	return trail{dir, st}
 }
 
-// bins are cci and ccibench, built once per benchmark.
-type bins struct{ cci, launcher string }
+// bins are cci, ccibench and s3floor, built once per benchmark.
+type bins struct{ cci, launcher, s3floor string }
 
 func buildBins(b *testing.B) bins {
 	b.Helper()
@@ -112,8 +112,8 @@ func buildBins(b *testing.B) bins {
 		b.Fatalf("building the binaries to measure: %v", err)
 	}
 	dir := b.TempDir()
-	bs := bins{cci: filepath.Join(dir, "cci"), launcher: filepath.Join(dir, "ccibench")}
-	for bin, pkg := range map[string]string{bs.cci: "cmd/cci", bs.launcher: "cmd/ccibench"} {
+	bs := bins{cci: filepath.Join(dir, "cci"), launcher: filepath.Join(dir, "ccibench"), s3floor: filepath.Join(dir, "s3floor")}
+	for bin, pkg := range map[string]string{bs.cci: "cmd/cci", bs.launcher: "cmd/ccibench", bs.s3floor: "cmd/s3floor"} {
 		cmd := exec.Command(gotool, "build", "-o", bin, "github.com/cloud-credentials-insights/cci/"+pkg)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("building %s: %v\n%s", pkg, err, out)
@@ -126,15 +126,16 @@ func buildBins(b *testing.B) bins {
 type run struct {
 	rss       int64 // bytes
 	wall, cpu time.Duration
-	json      int64 // bytes the floor decompressed
+	json      int64  // bytes the floor decompressed
+	stdout    []byte // what the command printed
 }
 
 func (bs bins) launch(b *testing.B, args ...string) run {
 	b.Helper()
 	res := filepath.Join(b.TempDir(), "result")
 	cmd := exec.Command(bs.launcher, append([]string{"-o", res}, args...)...)
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		b.Fatalf("ccibench %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
 	}
@@ -150,7 +151,7 @@ func (bs bins) launch(b *testing.B, args ...string) run {
 	if code != 0 {
 		b.Fatalf("%s exited %d\n%s", strings.Join(args, " "), code, stderr.Bytes())
 	}
-	return run{rss: kib << 10, wall: time.Duration(wall), cpu: time.Duration(user + sys), json: n}
+	return run{rss: kib << 10, wall: time.Duration(wall), cpu: time.Duration(user + sys), json: n, stdout: stdout.Bytes()}
 }
 
 func (bs bins) floor(b *testing.B, t trail, j int) run {
