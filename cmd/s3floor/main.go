@@ -37,15 +37,18 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/encoding/httpbinding"
 	"github.com/aws/smithy-go/logging"
 	"github.com/klauspost/compress/gzip"
 )
@@ -55,12 +58,13 @@ func main() {
 	fetchers := flag.Int("fetchers", 64, "GETs in flight")
 	endpoint := flag.String("endpoint-url", "", "S3 endpoint `URL` (as cci's --endpoint-url)")
 	pathStyle := flag.Bool("s3-path-style", false, "address buckets by path (as cci's --s3-path-style)")
+	direct := flag.Bool("direct", false, "GET as plain SigV4-signed HTTP requests instead of GetObject, as cci does first (needs -endpoint-url and -s3-path-style)")
 	flag.Parse()
 	if flag.NArg() != 1 || *jobs < 1 || *fetchers < 1 {
-		fmt.Fprintln(os.Stderr, "usage: s3floor [-jobs N] [-fetchers N] [-endpoint-url URL] [-s3-path-style] s3://BUCKET[/PREFIX]")
+		fmt.Fprintln(os.Stderr, "usage: s3floor [-jobs N] [-fetchers N] [-endpoint-url URL] [-s3-path-style] [-direct] s3://BUCKET[/PREFIX]")
 		os.Exit(2)
 	}
-	f := s3Floor{spec: flag.Arg(0), endpointURL: *endpoint, pathStyle: *pathStyle, fetchers: *fetchers, jobs: *jobs}
+	f := s3Floor{spec: flag.Arg(0), endpointURL: *endpoint, pathStyle: *pathStyle, fetchers: *fetchers, jobs: *jobs, direct: *direct}
 	n, err := f.run(context.Background())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "s3floor: %v\n", err)
@@ -76,6 +80,7 @@ type s3Floor struct {
 	pathStyle   bool
 	fetchers    int
 	jobs        int
+	direct      bool // GETs as plain signed HTTP requests, as cci sends them first
 }
 
 // isDigest tells CloudTrail digest objects by name, as extract does.
@@ -126,6 +131,19 @@ func (f s3Floor) run(ctx context.Context) (int64, error) {
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	})
 
+	get := func(ctx context.Context, key string) (io.ReadCloser, error) {
+		out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		if err != nil {
+			return nil, err
+		}
+		return out.Body, nil
+	}
+	if f.direct {
+		if get, err = directGet(client, f.endpointURL, f.pathStyle, bucket); err != nil {
+			return 0, err
+		}
+	}
+
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	keys := make(chan string, f.fetchers)
@@ -165,15 +183,15 @@ func (f s3Floor) run(ctx context.Context) (int64, error) {
 		go func() {
 			defer fetchers.Done()
 			for key := range keys {
-				out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+				body, err := get(ctx, key)
 				if err != nil {
 					cancel(fmt.Errorf("getting s3://%s/%s: %w", bucket, key, err))
 					continue // drain
 				}
 				select {
-				case bodies <- object{key, out.Body}:
+				case bodies <- object{key, body}:
 				case <-ctx.Done():
-					out.Body.Close()
+					body.Close()
 				}
 			}
 		}()
@@ -209,4 +227,49 @@ func (f s3Floor) run(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	return total.Load(), ctx.Err()
+}
+
+// emptySHA256 is the hash of an empty payload, which a GET has.
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// directGet returns a GET that skips the SDK's operation stack: a request
+// to endpoint/bucket/key signed by the client's SigV4 signer and sent on
+// its HTTP client, anything but a 200 an error. It knows path-style
+// custom endpoints only, which is what the benchmarks use; cci's own
+// direct GET (internal/extract/source/s3/get.go) takes its endpoint from
+// the SDK's rules.
+func directGet(client *s3.Client, endpoint string, pathStyle bool, bucket string) (func(context.Context, string) (io.ReadCloser, error), error) {
+	base, err := url.Parse(strings.TrimSuffix(endpoint, "/"))
+	if err != nil || base.Host == "" || !pathStyle {
+		return nil, fmt.Errorf("-direct needs -endpoint-url URL and -s3-path-style")
+	}
+	o := client.Options()
+	return func(ctx context.Context, key string) (io.ReadCloser, error) {
+		u := *base
+		u.Path = base.Path + "/" + bucket + "/" + key
+		u.RawPath = base.EscapedPath() + "/" + httpbinding.EscapePath(bucket, true) + "/" + httpbinding.EscapePath(key, false)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+		if err != nil {
+			return nil, err
+		}
+		req.URL = &u
+		req.Header.Set("Accept-Encoding", "identity")
+		req.Header.Set("X-Amz-Content-Sha256", emptySHA256)
+		creds, err := o.Credentials.Retrieve(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := o.HTTPSignerV4.SignHTTP(ctx, creds, req, emptySHA256, "s3", o.Region, time.Now().UTC()); err != nil {
+			return nil, err
+		}
+		resp, err := o.HTTPClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode != http.StatusOK {
+			resp.Body.Close()
+			return nil, fmt.Errorf("GET %s: %s", key, resp.Status)
+		}
+		return resp.Body, nil
+	}, nil
 }

@@ -194,9 +194,10 @@ func summarize(xs []float64) stat {
 	return stat{s[len(s)/2], s[0], s[len(s)-1]}
 }
 
-func (s stat) secs() string { return fmt.Sprintf("%.3f s (%.3f-%.3f)", s.med, s.lo, s.hi) }
-func (s stat) x() string    { return fmt.Sprintf("%.2fx (%.2f-%.2f)", s.med, s.lo, s.hi) }
-func (s stat) mib() string  { return fmt.Sprintf("%.1f MiB (%.1f-%.1f)", s.med, s.lo, s.hi) }
+func (s stat) secs() string  { return fmt.Sprintf("%.3f s (%.3f-%.3f)", s.med, s.lo, s.hi) }
+func (s stat) x() string     { return fmt.Sprintf("%.2fx (%.2f-%.2f)", s.med, s.lo, s.hi) }
+func (s stat) mib() string   { return fmt.Sprintf("%.1f MiB (%.1f-%.1f)", s.med, s.lo, s.hi) }
+func (s stat) plain() string { return fmt.Sprintf("%.2f (%.2f-%.2f)", s.med, s.lo, s.hi) }
 
 // result is one shape's figures.
 type result struct {

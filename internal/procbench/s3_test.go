@@ -32,41 +32,61 @@ type s3Route struct {
 	name, doc, endpoint string
 }
 
-// s3Samples are one route's figures, one entry per pair.
+// The members of each round on a route, in the order of the first round.
+const (
+	memberFloor       = iota // s3floor: GetObject through the SDK
+	memberFloorDirect        // s3floor -direct: plain signed GETs, as cci sends them first
+	memberCCI                // cci extract
+	members
+)
+
+// s3Samples are one route's runs, a round of every member per repetition.
 type s3Samples struct {
-	floor, extract, ratio            []float64 // wall, s
-	floorCPU, extractCPU, cpuRatio   []float64 // user+sys of the process, s
-	rss, floorRSS                    []float64 // MiB
-	serverFloorCPU, serverExtractCPU []float64 // versitygw's CPU during the run, s
+	runs   [members][]run
+	server [members][]float64 // versitygw's CPU during the run, s
 }
 
-func (s *s3Samples) add(f, e run, sf, se time.Duration) {
-	s.floor = append(s.floor, f.wall.Seconds())
-	s.extract = append(s.extract, e.wall.Seconds())
-	s.ratio = append(s.ratio, e.wall.Seconds()/f.wall.Seconds())
-	s.floorCPU = append(s.floorCPU, f.cpu.Seconds())
-	s.extractCPU = append(s.extractCPU, e.cpu.Seconds())
-	s.cpuRatio = append(s.cpuRatio, e.cpu.Seconds()/f.cpu.Seconds())
-	s.rss = append(s.rss, float64(e.rss)/(1<<20))
-	s.floorRSS = append(s.floorRSS, float64(f.rss)/(1<<20))
-	s.serverFloorCPU = append(s.serverFloorCPU, sf.Seconds())
-	s.serverExtractCPU = append(s.serverExtractCPU, se.Seconds())
+func (s *s3Samples) add(m int, r run, server time.Duration) {
+	s.runs[m] = append(s.runs[m], r)
+	s.server[m] = append(s.server[m], server.Seconds())
 }
+
+func (s *s3Samples) each(m int, f func(run) float64) stat {
+	var xs []float64
+	for _, r := range s.runs[m] {
+		xs = append(xs, f(r))
+	}
+	return summarize(xs)
+}
+
+// ratio is cci's figure over member m's, round by round.
+func (s *s3Samples) ratio(m int, f func(run) float64) stat {
+	var xs []float64
+	for i, r := range s.runs[memberCCI] {
+		xs = append(xs, f(r)/f(s.runs[m][i]))
+	}
+	return summarize(xs)
+}
+
+func wallOf(r run) float64 { return r.wall.Seconds() }
+func cpuOf(r run) float64  { return r.cpu.Seconds() }
+func rssOf(r run) float64  { return float64(r.rss) / (1 << 20) }
 
 // s3Result is one shape's figures on one route.
 type s3Result struct {
-	shape, route string
-	records      int
-	floor, extract, ratio, floorCPU, extractCPU, cpuRatio, rss, floorRSS,
-	serverFloorCPU, serverExtractCPU stat
+	shape, route           string
+	records                int
+	wall, cpu, rss, server [members]stat
+	ratio, cpuRatio        [members]stat // cci over the member, round by round
 }
 
 func (s *s3Samples) summarize(shape, route string, n int) s3Result {
-	return s3Result{shape: shape, route: route, records: n,
-		floor: summarize(s.floor), extract: summarize(s.extract), ratio: summarize(s.ratio),
-		floorCPU: summarize(s.floorCPU), extractCPU: summarize(s.extractCPU), cpuRatio: summarize(s.cpuRatio),
-		rss: summarize(s.rss), floorRSS: summarize(s.floorRSS),
-		serverFloorCPU: summarize(s.serverFloorCPU), serverExtractCPU: summarize(s.serverExtractCPU)}
+	r := s3Result{shape: shape, route: route, records: n}
+	for m := range members {
+		r.wall[m], r.cpu[m], r.rss[m], r.server[m] = s.each(m, wallOf), s.each(m, cpuOf), s.each(m, rssOf), summarize(s.server[m])
+		r.ratio[m], r.cpuRatio[m] = s.ratio(m, wallOf), s.ratio(m, cpuOf)
+	}
+	return r
 }
 
 // BenchmarkS3Process is BenchmarkProcess on S3: versitygw on loopback
@@ -74,12 +94,15 @@ func (s *s3Samples) summarize(shape, route string, n int) s3Result {
 // process of its own against the S3 floor (cmd/s3floor: list, GET and
 // gunzip of the same objects with cci's concurrency, also a process of its
 // own, started by ccibench as cci is), directly and through a proxy that
-// adds s3Latency to every request. It prints, per shape (default unique,
-// or CCI_BENCH_SHAPES) and route, medians and ranges of CCI_BENCH_REPS
-// interleaved pairs: wall and CPU time of both, their ratios pair by pair,
-// cci's peak RSS, and versitygw's CPU during each run (the server shares
-// the client's cores here, which a real S3 does not). It skips without
-// versitygw.
+// adds s3Latency to every request. The floor runs twice a round: with the
+// SDK's GetObject, the way a program would read S3, and with -direct, the
+// plain signed GETs cci sends first, so that the ratio against the floor
+// that shares cci's own request path is there too. It prints, per shape
+// (default unique, or CCI_BENCH_SHAPES) and route, medians and ranges of
+// CCI_BENCH_REPS rounds, the order rotating: wall and CPU time of each,
+// cci's ratios to both floors round by round, peak RSS, and versitygw's
+// CPU during each run (the server shares the client's cores here, which a
+// real S3 does not). It skips without versitygw.
 func BenchmarkS3Process(b *testing.B) {
 	sizes := envInts(b, "CCI_BENCH_RECORDS", []int{200_000})
 	reps := envInts(b, "CCI_BENCH_REPS", []int{5})[0]
@@ -88,7 +111,7 @@ func BenchmarkS3Process(b *testing.B) {
 	s3test.SetEnv(b) // the children inherit it: test credentials, nothing else
 	proxy := s3test.NewLatencyProxy(b, srv.URL, s3Latency)
 	routes := []s3Route{
-		{"direct", "versitygw on loopback", srv.URL},
+		{"loopback", "versitygw on loopback, nothing between", srv.URL},
 		{s3Latency.String(), fmt.Sprintf("through a proxy adding %s to every request", s3Latency), proxy.URL},
 	}
 	bs := buildBins(b)
@@ -110,72 +133,80 @@ func BenchmarkS3Process(b *testing.B) {
 				srv.UploadDir(b, bucket, "", t.dir)
 				b.Logf("uploaded %s to s3://%s/ in %s", t.dir, bucket, time.Since(start).Round(time.Millisecond))
 				spec := "s3://" + bucket + "/"
-				floor := func(r s3Route) (run, time.Duration) {
-					s0 := serverCPU()
-					f := bs.launch(b, "--", bs.s3floor, "-jobs", strconv.Itoa(j), "-endpoint-url", r.endpoint, "-s3-path-style", spec)
-					s1 := serverCPU()
-					if got := strings.TrimSpace(string(f.stdout)); got != strconv.FormatInt(t.stats.JSONBytes, 10) {
-						b.Fatalf("the S3 floor read %s bytes of JSON, the generator wrote %d", got, t.stats.JSONBytes)
+				launch := func(m int, r s3Route) (run, time.Duration) {
+					var args []string
+					switch m {
+					case memberFloor, memberFloorDirect:
+						args = []string{"--", bs.s3floor, "-jobs", strconv.Itoa(j), "-endpoint-url", r.endpoint, "-s3-path-style"}
+						if m == memberFloorDirect {
+							args = append(args, "-direct")
+						}
+						args = append(args, spec)
+					default:
+						args = append([]string{"--", bs.cci}, s3ExtractArgs(spec, r.endpoint, shape, b.TempDir(), j)...)
 					}
-					return f, s1 - s0
-				}
-				extract := func(r s3Route) (run, time.Duration) {
 					s0 := serverCPU()
-					e := bs.launch(b, append([]string{"--", bs.cci}, s3ExtractArgs(spec, r.endpoint, shape, b.TempDir(), j)...)...)
-					return e, serverCPU() - s0
+					res := bs.launch(b, args...)
+					server := serverCPU() - s0
+					if m != memberCCI {
+						if got := strings.TrimSpace(string(res.stdout)); got != strconv.FormatInt(t.stats.JSONBytes, 10) {
+							b.Fatalf("the S3 floor read %s bytes of JSON, the generator wrote %d", got, t.stats.JSONBytes)
+						}
+					}
+					return res, server
 				}
 				samples := make([]s3Samples, len(routes))
 				for b.Loop() {
 					for i := range reps {
 						for k, r := range routes {
-							var f, e run
-							var sf, se time.Duration
-							// Alternate which of the pair goes first, so that
-							// a drift in the machine's load favours neither.
-							if i%2 == 0 {
-								f, sf = floor(r)
-								e, se = extract(r)
-							} else {
-								e, se = extract(r)
-								f, sf = floor(r)
+							// Rotate the order of the round, so that a
+							// drift in the machine's load favours no member.
+							for o := range members {
+								m := (o + i) % members
+								res, server := launch(m, r)
+								samples[k].add(m, res, server)
 							}
-							samples[k].add(f, e, sf, se)
 						}
 					}
 				}
 				var sb strings.Builder
 				fmt.Fprintf(&sb, "\n  %s on S3: %s\n", shape.Name, shape.Doc)
-				fmt.Fprintf(&sb, "    trail          %d records, %d objects, %.1f MB JSON, %.1f MB gzip; %d workers, %d pairs, medians (range)\n",
+				fmt.Fprintf(&sb, "    trail          %d records, %d objects, %.1f MB JSON, %.1f MB gzip; %d workers, %d rounds, medians (range)\n",
 					t.stats.Records, t.stats.Objects, float64(t.stats.JSONBytes)/1e6, float64(t.stats.GzipBytes)/1e6, j, reps)
-				fmt.Fprintf(&sb, "    floor          s3floor -jobs %d -endpoint-url URL -s3-path-style %s (list + GET + gunzip, 64 GETs in flight)\n", j, spec)
+				fmt.Fprintf(&sb, "    floor          s3floor -jobs %d -endpoint-url URL -s3-path-style %s (list + GetObject + gunzip, 64 GETs in flight)\n", j, spec)
+				fmt.Fprintf(&sb, "    floor -direct  the same with plain signed GETs, as cci sends them first\n")
 				fmt.Fprintf(&sb, "    cci            %s\n", strings.Join(s3ExtractArgs(spec, "URL", shape, "OUT", j), " "))
+				names := [members]string{"floor", "floor -direct", "cci process"}
 				for k, r := range routes {
 					res := samples[k].summarize(shape.Name, r.name, n)
 					all = append(all, res)
 					fmt.Fprintf(&sb, "    %s: %s\n", r.name, r.doc)
-					fmt.Fprintf(&sb, "      floor        %s  cpu %s  peak RSS %s  versitygw cpu %s\n",
-						res.floor.secs(), res.floorCPU.secs(), res.floorRSS.mib(), res.serverFloorCPU.secs())
-					fmt.Fprintf(&sb, "      cci process  %s  cpu %s  peak RSS %s  versitygw cpu %s\n",
-						res.extract.secs(), res.extractCPU.secs(), res.rss.mib(), res.serverExtractCPU.secs())
-					fmt.Fprintf(&sb, "      ratio        %s  pair by pair; of CPU time %s\n", res.ratio.x(), res.cpuRatio.x())
-					b.ReportMetric(res.ratio.med, r.name+"-ratio")
-					b.ReportMetric(res.cpuRatio.med, r.name+"-cpu-ratio")
-					b.ReportMetric(res.rss.med, r.name+"-peak-RSS-MiB")
+					for m := range members {
+						fmt.Fprintf(&sb, "      %-13s %s  cpu %s  peak RSS %s  versitygw cpu %s\n",
+							names[m], res.wall[m].secs(), res.cpu[m].secs(), res.rss[m].mib(), res.server[m].secs())
+					}
+					for _, m := range []int{memberFloor, memberFloorDirect} {
+						fmt.Fprintf(&sb, "      cci / %-7s %s  round by round; of CPU time %s\n",
+							strings.TrimPrefix(names[m], "floor "), res.ratio[m].x(), res.cpuRatio[m].x())
+					}
+					b.ReportMetric(res.ratio[memberFloor].med, r.name+"-ratio")
+					b.ReportMetric(res.cpuRatio[memberFloor].med, r.name+"-cpu-ratio")
+					b.ReportMetric(res.rss[memberCCI].med, r.name+"-peak-RSS-MiB")
 				}
 				fmt.Print(sb.String())
 			})
 		}
 	}
-	fmt.Printf("\n  S3 %-9s %9s %6s %20s %20s %18s %18s %18s %22s\n", "shape", "records", "route", "floor s", "cci s",
-		"cci / floor", "CPU cci / floor", "peak RSS MiB", "versitygw CPU s f/cci")
+	fmt.Printf("\n  S3 %-9s %9s %8s %20s %20s %18s %18s %18s %18s %22s\n", "shape", "records", "route", "floor s", "cci s",
+		"cci / floor", "CPU cci / floor", "CPU cci / -direct", "peak RSS MiB", "versitygw CPU s f/cci")
 	for _, r := range all {
-		fmt.Printf("  S3 %-9s %9d %6s %20s %20s %18s %18s %18s %22s\n", r.shape, r.records, r.route,
-			fmt.Sprintf("%.3f (%.3f-%.3f)", r.floor.med, r.floor.lo, r.floor.hi),
-			fmt.Sprintf("%.3f (%.3f-%.3f)", r.extract.med, r.extract.lo, r.extract.hi),
-			fmt.Sprintf("%.2f (%.2f-%.2f)", r.ratio.med, r.ratio.lo, r.ratio.hi),
-			fmt.Sprintf("%.2f (%.2f-%.2f)", r.cpuRatio.med, r.cpuRatio.lo, r.cpuRatio.hi),
-			fmt.Sprintf("%.1f (%.1f-%.1f)", r.rss.med, r.rss.lo, r.rss.hi),
-			fmt.Sprintf("%.2f / %.2f", r.serverFloorCPU.med, r.serverExtractCPU.med))
+		fl, ci := r.wall[memberFloor], r.wall[memberCCI]
+		fmt.Printf("  S3 %-9s %9d %8s %20s %20s %18s %18s %18s %18s %22s\n", r.shape, r.records, r.route,
+			fmt.Sprintf("%.3f (%.3f-%.3f)", fl.med, fl.lo, fl.hi),
+			fmt.Sprintf("%.3f (%.3f-%.3f)", ci.med, ci.lo, ci.hi),
+			r.ratio[memberFloor].plain(), r.cpuRatio[memberFloor].plain(), r.cpuRatio[memberFloorDirect].plain(),
+			fmt.Sprintf("%.1f (%.1f-%.1f)", r.rss[memberCCI].med, r.rss[memberCCI].lo, r.rss[memberCCI].hi),
+			fmt.Sprintf("%.2f / %.2f", r.server[memberFloor].med, r.server[memberCCI].med))
 	}
 }
 
