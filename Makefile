@@ -38,11 +38,16 @@ lint:
 # then, for every trail shape of issue 14 (trailgen.Shapes), the cci
 # process timed from outside against the floor as a process, medians of
 # five pairs with their range, beside extract.Run in-process.
-# CCI_BENCH_TRAILS=DIR keeps the generated trails for the next run.
+# Last, S3 as a process (skipped without versitygw): cci from versitygw
+# on loopback against the S3 floor (list + GET + gunzip, cmd/s3floor),
+# directly and with 20 ms per request, on the unique shape (or
+# CCI_BENCH_SHAPES). CCI_BENCH_TRAILS=DIR keeps the generated trails for
+# the next run.
 bench:
 	$(GO) test -run '^$$' -bench 'Extract' -benchmem -benchtime 1x -count 1 -timeout 30m ./internal/extract/
 	$(GO) test -run '^$$' -bench 'RecordPath' -benchmem -benchtime 2s -count 1 ./internal/extract/
 	CCI_BENCH_INPROCESS=1 $(GO) test -run '^$$' -bench '^BenchmarkProcess$$' -benchtime 1x -count 1 -timeout 60m ./internal/procbench/
+	$(GO) test -run '^$$' -bench '^BenchmarkS3Process$$' -benchtime 1x -count 1 -timeout 30m ./internal/procbench/
 
 # The shapes of issue 14 at 200k and 1M records: peak RSS against the 200k run.
 bench-shapes-large:

@@ -102,8 +102,8 @@ func makeTrail(b *testing.B, shape trailgen.Shape, n int) trail {
 	return trail{dir, st}
 }
 
-// bins are cci and ccibench, built once per benchmark.
-type bins struct{ cci, launcher string }
+// bins are cci, ccibench and s3floor, built once per benchmark.
+type bins struct{ cci, launcher, s3floor string }
 
 func buildBins(b *testing.B) bins {
 	b.Helper()
@@ -112,8 +112,8 @@ func buildBins(b *testing.B) bins {
 		b.Fatalf("building the binaries to measure: %v", err)
 	}
 	dir := b.TempDir()
-	bs := bins{cci: filepath.Join(dir, "cci"), launcher: filepath.Join(dir, "ccibench")}
-	for bin, pkg := range map[string]string{bs.cci: "cmd/cci", bs.launcher: "cmd/ccibench"} {
+	bs := bins{cci: filepath.Join(dir, "cci"), launcher: filepath.Join(dir, "ccibench"), s3floor: filepath.Join(dir, "s3floor")}
+	for bin, pkg := range map[string]string{bs.cci: "cmd/cci", bs.launcher: "cmd/ccibench", bs.s3floor: "cmd/s3floor"} {
 		cmd := exec.Command(gotool, "build", "-o", bin, "github.com/cloud-credentials-insights/cci/"+pkg)
 		// Built as README.md installs cci: static, without libc, which
 		// would add 1.6 MiB to every run's peak RSS.
@@ -129,15 +129,16 @@ func buildBins(b *testing.B) bins {
 type run struct {
 	rss       int64 // bytes
 	wall, cpu time.Duration
-	json      int64 // bytes the floor decompressed
+	json      int64  // bytes the floor decompressed
+	stdout    []byte // what the command printed
 }
 
 func (bs bins) launch(b *testing.B, args ...string) run {
 	b.Helper()
 	res := filepath.Join(b.TempDir(), "result")
 	cmd := exec.Command(bs.launcher, append([]string{"-o", res}, args...)...)
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		b.Fatalf("ccibench %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
 	}
@@ -153,7 +154,7 @@ func (bs bins) launch(b *testing.B, args ...string) run {
 	if code != 0 {
 		b.Fatalf("%s exited %d\n%s", strings.Join(args, " "), code, stderr.Bytes())
 	}
-	return run{rss: kib << 10, wall: time.Duration(wall), cpu: time.Duration(user + sys), json: n}
+	return run{rss: kib << 10, wall: time.Duration(wall), cpu: time.Duration(user + sys), json: n, stdout: stdout.Bytes()}
 }
 
 func (bs bins) floor(b *testing.B, t trail, j int) run {
@@ -196,9 +197,10 @@ func summarize(xs []float64) stat {
 	return stat{s[len(s)/2], s[0], s[len(s)-1]}
 }
 
-func (s stat) secs() string { return fmt.Sprintf("%.3f s (%.3f-%.3f)", s.med, s.lo, s.hi) }
-func (s stat) x() string    { return fmt.Sprintf("%.2fx (%.2f-%.2f)", s.med, s.lo, s.hi) }
-func (s stat) mib() string  { return fmt.Sprintf("%.1f MiB (%.1f-%.1f)", s.med, s.lo, s.hi) }
+func (s stat) secs() string  { return fmt.Sprintf("%.3f s (%.3f-%.3f)", s.med, s.lo, s.hi) }
+func (s stat) x() string     { return fmt.Sprintf("%.2fx (%.2f-%.2f)", s.med, s.lo, s.hi) }
+func (s stat) mib() string   { return fmt.Sprintf("%.1f MiB (%.1f-%.1f)", s.med, s.lo, s.hi) }
+func (s stat) plain() string { return fmt.Sprintf("%.2f (%.2f-%.2f)", s.med, s.lo, s.hi) }
 
 // result is one shape's figures.
 type result struct {

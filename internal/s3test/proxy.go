@@ -71,6 +71,7 @@ type Request struct {
 	Key    string     // from the path, unescaped; "" for bucket requests
 	Query  url.Values // e.g. list-type=2, prefix, delimiter
 	Range  string     // the Range header
+	Agent  string     // the User-Agent header
 	Fault  Fault      // what the proxy did with it
 }
 
@@ -181,7 +182,7 @@ func (p *Proxy) Reset() {
 }
 
 func parseRequest(r *http.Request) Request {
-	req := Request{Method: r.Method, Query: r.URL.Query(), Range: r.Header.Get("Range")}
+	req := Request{Method: r.Method, Query: r.URL.Query(), Range: r.Header.Get("Range"), Agent: r.Header.Get("User-Agent")}
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	req.Bucket, req.Key, _ = strings.Cut(path, "/")
 	return req

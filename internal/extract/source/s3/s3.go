@@ -80,6 +80,7 @@ const (
 // s3Source lists and reads the objects under one s3://bucket/prefix.
 type s3Source struct {
 	client *s3.Client
+	direct *directGet // nil: every GET through GetObject
 	bucket string
 	prefix string
 	now    func() time.Time
@@ -96,7 +97,7 @@ func Open(ctx context.Context, spec string, opts Options) (source.Source, error)
 	if err != nil {
 		return nil, fmt.Errorf("events path s3://%s: %w", bucket, err)
 	}
-	return &s3Source{client: client, bucket: bucket, prefix: prefix, now: time.Now}, nil
+	return &s3Source{client: client, direct: newDirectGet(ctx, client, bucket), bucket: bucket, prefix: prefix, now: time.Now}, nil
 }
 
 // Remote tells the pipeline that this source is latency-bound.
@@ -392,7 +393,22 @@ func (s *s3Source) Open(ctx context.Context, obj source.Object) (io.ReadCloser, 
 	if !ok {
 		return nil, fmt.Errorf("getting %s: not an object of s3://%s", obj.Name, s.bucket)
 	}
-	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)})
+	var attempts []func(*s3.Options)
+	if s.direct != nil {
+		resp, backOff := s.direct.get(ctx, key)
+		if resp != nil {
+			return &s3Body{ctx: ctx, src: s, key: key, name: obj.Name, etag: resp.Header.Get("ETag"),
+				size: resp.ContentLength, body: resp.Body}, nil
+		}
+		// The direct request was the first attempt.
+		attempts = append(attempts, func(o *s3.Options) { o.RetryMaxAttempts = MaxAttempts - 1 })
+		if backOff {
+			if err := sleep(ctx, 1, errDirectFailed); err != nil {
+				return nil, fmt.Errorf("getting %s: %w", obj.Name, err)
+			}
+		}
+	}
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)}, attempts...)
 	if err != nil {
 		return nil, fmt.Errorf("getting %s: %w", obj.Name, redactErr(err))
 	}
@@ -463,16 +479,8 @@ func (b *s3Body) resume(cause error) error {
 		return fmt.Errorf("reading %s at byte %d (gave up after %d resumptions): %w", b.name, b.off, b.resumes, redactErr(cause))
 	}
 	b.resumes++
-	wait, err := backoff().BackoffDelay(b.resumes, cause)
-	if err != nil {
-		wait = 0
-	}
-	t := time.NewTimer(wait)
-	select {
-	case <-b.ctx.Done():
-		t.Stop()
-		return b.ctx.Err()
-	case <-t.C:
+	if err := sleep(b.ctx, b.resumes, cause); err != nil {
+		return err
 	}
 	in := &s3.GetObjectInput{
 		Bucket: aws.String(b.src.bucket),
@@ -504,6 +512,27 @@ func (b *s3Body) resume(cause error) error {
 	}
 	b.body = body
 	return nil
+}
+
+// errDirectFailed is the cause given to the backoff after a failed direct
+// GET (the standard backoff does not look at it).
+var errDirectFailed = errors.New("direct GET failed")
+
+// sleep waits the backoff before the attempt-th retry, or until ctx is
+// done.
+func sleep(ctx context.Context, attempt int, cause error) error {
+	wait, err := backoff().BackoffDelay(attempt, cause)
+	if err != nil {
+		wait = 0
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // contentRangeStart parses the first byte of "bytes START-END/TOTAL".
