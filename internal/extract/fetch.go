@@ -13,9 +13,18 @@ import (
 // fetchers keep them fed. 20 ms round trips and objects of a few records
 // that decode in 0.1 ms need hundreds; objects of thousands of records a
 // few dozen, and every connection beyond that costs CPU on both ends. So
-// the pool starts with fetchInitial fetchers and, every fetchTick, grows to
-// fetchHeadroom times that estimate from the opens and decodes so far, up
-// to its maximum. It never shrinks: fetchers beyond the need just wait.
+// the pool starts with fetchInitial fetchers and, every fetchTick in which
+// the workers waited for open objects (more than 1/fetchStarved of their
+// time), grows to fetchHeadroom times that estimate from the opens and
+// decodes so far, up to its maximum. It never shrinks: fetchers beyond the
+// need just wait.
+//
+// Why only when the workers waited: an open that waits for a busy core or
+// the server's queue looks like a long round trip, so on a machine whose
+// cores the workers (or a local server) keep busy the estimate grows with
+// the pool that inflates it, up to the maximum, while the workers never
+// lack an object; each fetcher beyond the need costs a goroutine, a
+// connection and its buffers (docs/performance.md, "S3, whole process").
 //
 // Objects are opened in any order but handed to the workers in listing
 // order, which the sequencer of tops.go relies on: a fetcher takes a task
@@ -42,12 +51,14 @@ type fetchPool struct {
 
 	openNanos, opens     atomic.Int64 // time spent opening, and opens
 	decodeNanos, decodes atomic.Int64 // time workers spent on objects, and objects
+	waitNanos            atomic.Int64 // time workers spent in next, once one object was decoded
 }
 
 const (
 	fetchInitial  = 64
 	fetchTick     = 25 * time.Millisecond
 	fetchHeadroom = 1.5
+	fetchStarved  = 20
 )
 
 func startFetchPool(ctx context.Context, tasks <-chan task, max, jobs int, dropped func(task)) *fetchPool {
@@ -117,10 +128,16 @@ func (p *fetchPool) fetch() {
 // every object has been handed out. Once ctx has ended, the workers drop
 // what it returns (pipeline.go).
 func (p *fetchPool) next() (opened, bool) {
+	start := time.Now()
 	p.nextMu.Lock()
 	defer p.nextMu.Unlock()
 	for slot := range p.order {
 		if o, ok := <-slot; ok {
+			// The wait before the first decode is the first round trip,
+			// which no number of fetchers shortens.
+			if p.decodes.Load() > 0 {
+				p.waitNanos.Add(int64(time.Since(start)))
+			}
 			return o, true
 		}
 		// Dropped by its fetcher: the context has ended.
@@ -149,13 +166,16 @@ func (p *fetchPool) want(jobs int) int {
 func (p *fetchPool) grow(jobs int) {
 	t := time.NewTicker(fetchTick)
 	defer t.Stop()
+	var waited int64
 	for {
 		select {
 		case <-p.ctx.Done():
 			return
 		case <-t.C:
 		}
-		p.growTo(p.want(jobs))
+		if p.starved(jobs, &waited) {
+			p.growTo(p.want(jobs))
+		}
 		p.mu.Lock()
 		done := p.closed || p.started >= p.max
 		p.mu.Unlock()
@@ -163,4 +183,14 @@ func (p *fetchPool) grow(jobs int) {
 			return
 		}
 	}
+}
+
+// starved tells whether the jobs workers waited for open objects more
+// than 1/fetchStarved of a tick since the last call, whose total wait
+// *waited holds.
+func (p *fetchPool) starved(jobs int, waited *int64) bool {
+	w := p.waitNanos.Load()
+	d := w - *waited
+	*waited = w
+	return d*fetchStarved > int64(fetchTick)*int64(jobs)
 }

@@ -207,3 +207,36 @@ func TestFetchPoolGrowsToTheLatency(t *testing.T) {
 		t.Errorf("%d opened, %d closed; want 1200 and 1200", o, c)
 	}
 }
+
+// The pool grows only after a tick in which the workers waited for open
+// objects more than 1/fetchStarved of their time: a busy machine makes
+// opens look slow without the workers lacking anything.
+func TestFetchPoolStarved(t *testing.T) {
+	tick := int64(fetchTick)
+	for _, tt := range []struct {
+		name   string
+		jobs   int
+		before int64 // total wait at the last tick
+		now    int64 // total wait now
+		want   bool
+	}{
+		{"no wait", 2, 0, 0, false},
+		{"old wait only", 2, tick, tick, false},
+		{"just under", 2, 0, 2 * tick / fetchStarved, false},
+		{"just over", 2, 0, 2*tick/fetchStarved + 1, true},
+		{"one worker waited the whole tick", 2, tick, 2 * tick, true},
+		{"more workers, more wait needed", 8, 0, 2*tick/fetchStarved + 1, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &fetchPool{}
+			p.waitNanos.Store(tt.now)
+			waited := tt.before
+			if got := p.starved(tt.jobs, &waited); got != tt.want {
+				t.Errorf("starved = %v, want %v", got, tt.want)
+			}
+			if waited != tt.now {
+				t.Errorf("waited = %d after the call, want %d", waited, tt.now)
+			}
+		})
+	}
+}
