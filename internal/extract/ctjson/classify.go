@@ -10,8 +10,8 @@ import (
 // escapes, and the backslashes. A string's end is then the next set bit
 // of the quote map (a load, a shift and a TrailingZeros64) for any string
 // under 57 bytes, instead of a byte search per string that ends in a data
-// dependent branch. classifyBlocks makes the raw maps (AVX2 on amd64),
-// escapedBytes clears the escaped quotes.
+// dependent branch. classifyBlocks makes the raw maps (AVX-512 or AVX2 on
+// amd64), escapedBytes clears the escaped quotes.
 //
 // Whether a quote is escaped depends only on the run of backslashes just
 // before it, and a record starts with '{': so maps made from any point at
@@ -73,26 +73,30 @@ func (x *strIndex) more() bool {
 	x.slashes = grow(x.slashes, 8*(w+nw+1))
 	q, s := x.quotes[8*w:], x.slashes[8*w:]
 	full := n / 64
-	anySlash := classifyBlocks(x.src[done:done+full*64], q, s)
+	var anySlash uint64
+	var o, c []byte
+	if x.braces {
+		x.opens = grow(x.opens, 8*(w+nw+1))
+		x.closes = grow(x.closes, 8*(w+nw+1))
+		o, c = x.opens[8*w:], x.closes[8*w:]
+		anySlash = classifyAll(x.src[done:done+full*64], q, s, o, c)
+	} else {
+		anySlash = classifyBlocks(x.src[done:done+full*64], q, s)
+	}
 	if full < nw {
-		// The tail of src, padded with zero bytes (neither quote nor
-		// backslash).
+		// The tail of src, padded with zero bytes (neither quote,
+		// backslash nor bracket).
 		var pad [64]byte
 		copy(pad[:], x.src[done+full*64:])
-		anySlash |= classifyGeneric(pad[:], q[8*full:], s[8*full:])
+		if x.braces {
+			anySlash |= classifyAllGeneric(pad[:], q[8*full:], s[8*full:], o[8*full:], c[8*full:])
+		} else {
+			anySlash |= classifyGeneric(pad[:], q[8*full:], s[8*full:])
+		}
 	}
 	clear(q[8*nw:])
 	clear(s[8*nw:])
 	if x.braces {
-		x.opens = grow(x.opens, 8*(w+nw+1))
-		x.closes = grow(x.closes, 8*(w+nw+1))
-		o, c := x.opens[8*w:], x.closes[8*w:]
-		classifyBraceBlocks(x.src[done:done+full*64], o, c)
-		if full < nw {
-			var pad [64]byte
-			copy(pad[:], x.src[done+full*64:])
-			classifyBracesGeneric(pad[:], o[8*full:], c[8*full:])
-		}
 		clear(o[8*nw:])
 		clear(c[8*nw:])
 	}
@@ -173,21 +177,29 @@ func classifyGeneric(src, quotes, slashes []byte) uint64 {
 	return anySlash
 }
 
-// classifyBracesGeneric writes the maps of '{' or '[' and of '}' or ']'
-// of the whole 64-byte blocks of src to opens and closes. Setting bit 5
-// of a byte maps '[' (0x5b) to '{' (0x7b) and ']' to '}', and no other
-// byte to either.
-func classifyBracesGeneric(src, opens, closes []byte) {
+// classifyAllGeneric is classifyGeneric that also writes the maps of '{'
+// or '[' and of '}' or ']' to opens and closes. Setting bit 5 of a byte
+// maps '[' (0x5b) to '{' (0x7b) and ']' to '}', and no other byte to
+// either.
+func classifyAllGeneric(src, quotes, slashes, opens, closes []byte) uint64 {
+	var anySlash uint64
 	for k := 0; k+64 <= len(src); k += 64 {
-		var o, c uint64
+		var q, s, o, c uint64
 		for j := 0; j < 64; j += 8 {
-			w := binary.LittleEndian.Uint64(src[k+j:]) | 0x20*byteOnes
+			w := binary.LittleEndian.Uint64(src[k+j:])
+			q |= zeroBytes(w^'"'*byteOnes) << j
+			s |= zeroBytes(w^'\\'*byteOnes) << j
+			w |= 0x20 * byteOnes
 			o |= zeroBytes(w^'{'*byteOnes) << j
 			c |= zeroBytes(w^'}'*byteOnes) << j
 		}
+		binary.LittleEndian.PutUint64(quotes[k/8:], q)
+		binary.LittleEndian.PutUint64(slashes[k/8:], s)
 		binary.LittleEndian.PutUint64(opens[k/8:], o)
 		binary.LittleEndian.PutUint64(closes[k/8:], c)
+		anySlash |= s
 	}
+	return anySlash
 }
 
 // zeroBytes returns one bit per byte of x, set when the byte is zero.

@@ -2,15 +2,19 @@ package ctjson
 
 import "testing"
 
-// On a machine without AVX2 the portable classifier does the work. Run the
-// decoder's differential tests that way too, so both paths are tested on
-// every amd64 machine that runs the suite.
-func TestDecoderWithoutAVX2(t *testing.T) {
-	if !hasAVX2 {
-		t.Skip("no AVX2 here: every test already runs the portable path")
+// Every test runs the best classifier of the machine. Run the decoder's
+// differential tests with each narrower one too (AVX2 and the portable
+// one on an AVX-512 machine), so that every path is tested on the
+// machines that have it.
+func TestDecoderNarrowerSIMD(t *testing.T) {
+	names := map[simdLevel]string{simdNone: "portable", simdAVX2: "AVX2"}
+	for l := simdNone; l < simdBest; l++ {
+		t.Run(names[l], func(t *testing.T) {
+			defer useSIMD(l)()
+			t.Run("FastMatchesSonic", TestFastMatchesSonic)
+			t.Run("DecoderPathsAgree", TestDecoderPathsAgree)
+			t.Run("DropMatchesFull", TestDropMatchesFull)
+			t.Run("Classify", TestClassify)
+		})
 	}
-	defer UseAVX2(false)()
-	t.Run("FastMatchesSonic", TestFastMatchesSonic)
-	t.Run("DecoderPathsAgree", TestDecoderPathsAgree)
-	t.Run("Classify", TestClassify)
 }

@@ -9,12 +9,24 @@ func classifyBlocks(src, quotes, slashes []byte) uint64 {
 	return classifyGeneric(src, quotes, slashes)
 }
 
-// classifyBraceBlocks writes the maps of '{' or '[' and of '}' or ']' of
-// the whole 64-byte blocks of src to opens and closes.
-func classifyBraceBlocks(src, opens, closes []byte) { classifyBracesGeneric(src, opens, closes) }
+// classifyAll is classifyBlocks that also writes the maps of '{' or '['
+// and of '}' or ']' to opens and closes, in the same pass over src.
+func classifyAll(src, quotes, slashes, opens, closes []byte) uint64 {
+	return classifyAllGeneric(src, quotes, slashes, opens, closes)
+}
 
 // UseAVX2 does nothing off amd64: the portable classifier is the only one.
 func UseAVX2(bool) (restore func()) { return func() {} }
 
 // HasAVX2 reports whether the AVX2 classifier is in use: never, off amd64.
 func HasAVX2() bool { return false }
+
+// simdLevel names a classifier; off amd64 there is only the portable one.
+type simdLevel uint8
+
+const simdNone simdLevel = 0
+
+var simdBest = simdNone
+
+// useSIMD does nothing off amd64.
+func useSIMD(simdLevel) (restore func()) { return func() {} }

@@ -64,12 +64,33 @@ func naivePlainStringEnd(src []byte, p int) (int, fastStatus) {
 func checkClassify(t *testing.T, src []byte) {
 	t.Helper()
 	full := len(src) / 64
-	q1, s1 := make([]byte, 8*full), make([]byte, 8*full)
 	q2, s2 := make([]byte, 8*full), make([]byte, 8*full)
-	any1 := classifyBlocks(src, q1, s1)
+	o2, c2 := make([]byte, 8*full), make([]byte, 8*full)
 	any2 := classifyGeneric(src, q2, s2)
-	if !bytes.Equal(q1, q2) || !bytes.Equal(s1, s2) || any1 != any2 {
-		t.Fatalf("%q: classifyBlocks %x %x %x, classifyGeneric %x %x %x", src, q1, s1, any1, q2, s2, any2)
+	for l := simdNone; l <= simdBest; l++ {
+		restore := useSIMD(l)
+		q1, s1 := make([]byte, 8*full), make([]byte, 8*full)
+		any1 := classifyBlocks(src, q1, s1)
+		if !bytes.Equal(q1, q2) || !bytes.Equal(s1, s2) || any1 != any2 {
+			t.Fatalf("%q: classifyBlocks (level %d) %x %x %x, classifyGeneric %x %x %x", src, l, q1, s1, any1, q2, s2, any2)
+		}
+		q1, s1 = make([]byte, 8*full), make([]byte, 8*full)
+		o1, c1 := make([]byte, 8*full), make([]byte, 8*full)
+		any1 = classifyAll(src, q1, s1, o1, c1)
+		if l == simdNone {
+			copy(o2, o1)
+			copy(c2, c1)
+		}
+		if !bytes.Equal(q1, q2) || !bytes.Equal(s1, s2) || any1 != any2 || !bytes.Equal(o1, o2) || !bytes.Equal(c1, c2) {
+			t.Fatalf("%q: classifyAll (level %d) %x %x %x %x %x, portable %x %x %x %x %x", src, l, q1, s1, o1, c1, any1, q2, s2, o2, c2, any2)
+		}
+		restore()
+	}
+	for j := 0; j < 64*full; j++ {
+		o, c := o2[j/8]>>(j%8)&1 == 1, c2[j/8]>>(j%8)&1 == 1
+		if o != (src[j] == '{' || src[j] == '[') || c != (src[j] == '}' || src[j] == ']') {
+			t.Fatalf("%q byte %d: open %v close %v", src, j, o, c)
+		}
 	}
 	var anyWant uint64
 	for k := 0; k < len(s2); k += 8 {
@@ -237,7 +258,8 @@ func FuzzClassify(f *testing.F) {
 }
 
 // TestContainerEnd compares containerEnd with skipValue on valid values
-// (strings holding brackets, quotes and backslashes), portable and AVX2.
+// (strings holding brackets, quotes and backslashes), with every
+// classifier of the machine.
 func TestContainerEnd(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var gen func(depth int) string
@@ -261,8 +283,8 @@ func TestContainerEnd(t *testing.T) {
 			return "{" + strings.Join(parts, ",") + "}"
 		}
 	}
-	for _, avx := range []bool{false, true} {
-		restore := UseAVX2(avx)
+	for l := simdNone; l <= simdBest; l++ {
+		restore := useSIMD(l)
 		for range 2000 {
 			v := gen(0)
 			if v[0] != '{' && v[0] != '[' {
@@ -277,7 +299,7 @@ func TestContainerEnd(t *testing.T) {
 			we, wst := skipValue(src, len(pre), &want)
 			ge, gst := got.containerEnd(len(pre))
 			if we != ge || wst != gst {
-				t.Fatalf("avx2=%v %q: containerEnd %d %d, skipValue %d %d", avx, src, ge, gst, we, wst)
+				t.Fatalf("level %d %q: containerEnd %d %d, skipValue %d %d", l, src, ge, gst, we, wst)
 			}
 		}
 		restore()

@@ -1,6 +1,7 @@
 package ctjson
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -99,6 +100,11 @@ func (rec *fastRec) skipTop(b []byte, i int) (int, fastStatus) {
 	return skipValue(b, i, &rec.idx)
 }
 
+// zone is how many bytes from a member's start walkObject reads without
+// bounds checks when the buffer holds them: a key or a string of up to
+// 56 bytes and what follows it.
+const zone = 128
+
 // objKind says which struct an object decodes into.
 type objKind uint8
 
@@ -143,32 +149,138 @@ func walkObject(b []byte, i int, kind objKind, rec *fastRec) (int, fastStatus) {
 	if b[i] == '}' {
 		return i + 1, fastOK
 	}
+	x := &rec.idx
 	for {
-		// objectKey, written out: this loop also needs the key, and a call
-		// to a helper returning it cost 4-5% of BenchmarkRecordPath (Go
-		// does not inline it).
-		if b[i] != '"' {
-			return 0, fastSlow
-		}
-		end, st := rec.idx.quickEnd(i+1), fastOK
-		if end < 0 {
-			if end, st = rec.idx.stringEnd(i + 1); st != fastOK {
-				return 0, st
+		// b[i] starts a key (or white space before one). The common case,
+		// compact JSON away from the end of the buffer, reads a window of
+		// b and of the quote map without bounds checks (zone).
+		var key string
+		var st fastStatus
+		if i+zone <= len(b) {
+			w := b[i : i+zone]
+			p := x.off + i + 1
+			if k := p >> 3; w[0] == '"' && k+8 <= len(x.quotes) {
+				if m := binary.LittleEndian.Uint64(x.quotes[k:]) >> (p & 7); m != 0 {
+					n := bits.TrailingZeros64(m)
+					if w[n+2] == ':' && w[n+3] > ' ' {
+						key = unsafe.String(&w[1], n)
+						i += n + 3
+						goto value
+					}
+				}
 			}
 		}
-		key := unsafe.String(unsafe.SliceData(b[i+1:]), end-i-1)
-		i = skipWS(b, end+1)
-		if i >= len(b) {
-			return 0, fastMore
+		{
+			// objectKey, written out: this loop also needs the key.
+			if i = skipWS(b, i); i >= len(b) {
+				return 0, fastMore
+			}
+			if b[i] != '"' {
+				return 0, fastSlow
+			}
+			end := x.quickEnd(i + 1)
+			if end < 0 {
+				if end, st = x.stringEnd(i + 1); st != fastOK {
+					return 0, st
+				}
+			}
+			key = unsafe.String(unsafe.SliceData(b[i+1:]), end-i-1)
+			i = skipWS(b, end+1)
+			if i >= len(b) {
+				return 0, fastMore
+			}
+			if b[i] != ':' {
+				return 0, fastSlow
+			}
+			i = skipWS(b, i+1)
+			if i >= len(b) {
+				return 0, fastMore
+			}
 		}
-		if b[i] != ':' {
+	value:
+		act, off := fieldOf(kind, key)
+	dispatch:
+		switch act {
+		case aStr:
+			// str, its common case inline: a string whose first quote or
+			// backslash is within the window is a quote.
+			dst := (*string)(unsafe.Add(unsafe.Pointer(rec), off))
+			if i+zone <= len(b) {
+				w := b[i : i+zone]
+				p := x.off + i + 1
+				if k := p >> 3; w[0] == '"' && k+8 <= len(x.quotes) && k+8 <= len(x.slashes) {
+					q := binary.LittleEndian.Uint64(x.quotes[k:]) >> (p & 7)
+					e := binary.LittleEndian.Uint64(x.slashes[k:]) >> (p & 7)
+					if m := q | e; m != 0 && m&-m&e == 0 {
+						n := bits.TrailingZeros64(m)
+						*dst = unsafe.String(&w[1], n)
+						// The separator after the value, in the window too.
+						switch w[n+2] {
+						case ',':
+							i += n + 3
+							continue
+						case '}':
+							return i + n + 3, fastOK
+						}
+						i += n + 2
+						break
+					}
+				}
+			}
+			i, st = rec.str(b, i, dst)
+		case aSkip:
+			if b[i] == '"' {
+				// A skipped string: only its end matters.
+				if end := x.quickEnd(i + 1); end >= 0 {
+					i = end + 1
+					break
+				}
+			}
+			if kind == objTop {
+				i, st = rec.skipTop(b, i)
+			} else {
+				i, st = skipValue(b, i, x)
+			}
+		case aUnknown:
+			// Not a name of the kind as spelled: maybe one escaped or in
+			// another case.
+			if act, off = foldedField(kind, key); act != aUnknown {
+				goto dispatch
+			}
+			if kind == objTop {
+				i, st = rec.skipTop(b, i)
+			} else {
+				i, st = skipValue(b, i, x)
+			}
+		case aUser:
+			if rec.dropped {
+				return 0, fastSlow // a second userIdentity: sonic decides
+			}
+			i, st = walkObject(b, i, objUser, rec)
+			if st == fastOK && rec.drop != nil && !rec.full {
+				rec.dropped = rec.drop(&rec.Record)
+			}
+		case aSession:
+			i, st = walkObject(b, i, objSession, rec)
+		case aIssuer:
+			i, st = walkObject(b, i, objIssuer, rec)
+		case aParams:
+			if rec.dropped {
+				i, st = rec.skipTop(b, i)
+			} else {
+				i, st = walkObject(b, i, objParams, rec)
+			}
+		case aResources:
+			if rec.dropped {
+				i, st = rec.skipTop(b, i)
+			} else {
+				i, st = rec.walkResources(b, i)
+			}
+		case aRaw:
+			i, st = rec.raw(b, i, &rec.AdditionalEventData)
+		default: // aSlow
 			return 0, fastSlow
 		}
-		i = skipWS(b, i+1)
-		if i >= len(b) {
-			return 0, fastMore
-		}
-		i, st = member(b, i, kind, key, rec)
 		if st != fastOK {
 			return 0, st
 		}
@@ -190,144 +302,161 @@ func walkObject(b []byte, i int, kind objKind, rec *fastRec) (int, fastStatus) {
 	}
 }
 
-// member decodes the value at b[i] of the member key of a kind object.
-func member(b []byte, i int, kind objKind, key string, rec *fastRec) (int, fastStatus) {
+// action says what walkObject does with a member's value.
+type action uint8
+
+const (
+	aUnknown   action = iota // not a name of the kind as spelled
+	aSkip                    // a name cci does not read: skipped
+	aStr                     // a string field of fastRec, at the offset fieldOf returns
+	aUser                    // userIdentity
+	aSession                 // userIdentity.sessionContext
+	aIssuer                  // sessionContext.sessionIssuer
+	aParams                  // requestParameters
+	aResources               // resources
+	aRaw                     // additionalEventData, kept undecoded
+	aSlow                    // a wrapper's field: sonic decides
+)
+
+// Offsets of the nested structs' fields in fastRec.
+const (
+	offUser   = unsafe.Offsetof(fastRec{}.UserIdentity)
+	offIssuer = offUser + unsafe.Offsetof(UserIdentity{}.SessionContext) + unsafe.Offsetof(UserIdentity{}.SessionContext.SessionIssuer)
+	offParams = unsafe.Offsetof(fastRec{}.RequestParameters)
+)
+
+// fieldOf returns what the member key of a kind object fills: for a
+// string, the offset of its field in fastRec. A switch per kind, which Go
+// compiles to a jump on the length and a few word compares.
+func fieldOf(kind objKind, key string) (action, uintptr) {
+	var r fastRec
 	switch kind {
 	case objTop:
 		switch key {
 		case "eventTime":
-			return rec.str(b, i, &rec.EventTime)
+			return aStr, unsafe.Offsetof(r.EventTime)
 		case "@timestamp":
-			return rec.str(b, i, &rec.Timestamp)
+			return aStr, unsafe.Offsetof(r.Timestamp)
 		case "eventSource":
-			return rec.str(b, i, &rec.EventSource)
+			return aStr, unsafe.Offsetof(r.EventSource)
 		case "eventName":
-			return rec.str(b, i, &rec.EventName)
+			return aStr, unsafe.Offsetof(r.EventName)
 		case "eventType":
-			return rec.str(b, i, &rec.EventType)
+			return aStr, unsafe.Offsetof(r.EventType)
 		case "eventCategory":
-			return rec.str(b, i, &rec.EventCategory)
+			return aStr, unsafe.Offsetof(r.EventCategory)
 		case "awsRegion":
-			return rec.str(b, i, &rec.AWSRegion)
+			return aStr, unsafe.Offsetof(r.AWSRegion)
 		case "recipientAccountId":
-			return rec.str(b, i, &rec.RecipientAccountID)
+			return aStr, unsafe.Offsetof(r.RecipientAccountID)
 		case "errorCode":
-			return rec.str(b, i, &rec.ErrorCode)
+			return aStr, unsafe.Offsetof(r.ErrorCode)
 		case "errorMessage":
-			return rec.str(b, i, &rec.ErrorMessage)
+			return aStr, unsafe.Offsetof(r.ErrorMessage)
 		case "sourceIPAddress":
-			return rec.str(b, i, &rec.SourceIPAddress)
+			return aStr, unsafe.Offsetof(r.SourceIPAddress)
 		case "userAgent":
-			return rec.str(b, i, &rec.UserAgent)
+			return aStr, unsafe.Offsetof(r.UserAgent)
 		case "eventID":
-			return rec.str(b, i, &rec.EventID)
+			return aStr, unsafe.Offsetof(r.EventID)
 		case "userIdentity":
-			if rec.dropped {
-				return 0, fastSlow // a second userIdentity: sonic decides
-			}
-			j, st := walkObject(b, i, objUser, rec)
-			if st == fastOK && rec.drop != nil && !rec.full {
-				rec.dropped = rec.drop(&rec.Record)
-			}
-			return j, st
+			return aUser, 0
 		case "requestParameters":
-			if rec.dropped {
-				return rec.skipTop(b, i)
-			}
-			return walkObject(b, i, objParams, rec)
+			return aParams, 0
 		case "resources":
-			if rec.dropped {
-				return rec.skipTop(b, i)
-			}
-			return rec.walkResources(b, i)
+			return aResources, 0
 		case "additionalEventData":
-			return rec.raw(b, i, &rec.AdditionalEventData)
+			return aRaw, 0
 		case "detail", "detail-type", "CloudTrailEvent", "digestStartTime":
-			return 0, fastSlow
+			return aSlow, 0
 		// The other members of a CloudTrail record: known not to fold to a
 		// kept name (TestFastSkippedNames), so no case check.
 		case "eventVersion", "requestID", "readOnly", "managementEvent",
 			"responseElements", "tlsDetails",
 			"sharedEventID", "vpcEndpointId", "vpcEndpointAccountId", "serviceEventDetails",
 			"apiVersion", "sessionCredentialFromConsole", "edgeDeviceDetails", "insightDetails":
-			return rec.skipTop(b, i)
+			return aSkip, 0
 		}
 	case objUser:
-		u := &rec.UserIdentity
+		var u UserIdentity
 		switch key {
 		case "type":
-			return rec.str(b, i, &u.Type)
+			return aStr, offUser + unsafe.Offsetof(u.Type)
 		case "principalId":
-			return rec.str(b, i, &u.PrincipalID)
+			return aStr, offUser + unsafe.Offsetof(u.PrincipalID)
 		case "arn":
-			return rec.str(b, i, &u.ARN)
+			return aStr, offUser + unsafe.Offsetof(u.ARN)
 		case "accountId":
-			return rec.str(b, i, &u.AccountID)
+			return aStr, offUser + unsafe.Offsetof(u.AccountID)
 		case "userName":
-			return rec.str(b, i, &u.UserName)
+			return aStr, offUser + unsafe.Offsetof(u.UserName)
 		case "invokedBy":
-			return rec.str(b, i, &u.InvokedBy)
+			return aStr, offUser + unsafe.Offsetof(u.InvokedBy)
 		case "sessionContext":
-			return walkObject(b, i, objSession, rec)
+			return aSession, 0
 		case "accessKeyId", "identityProvider", "onBehalfOf", "credentialId", "inScopeOf":
-			return skipValue(b, i, &rec.idx)
+			return aSkip, 0
 		}
 	case objSession:
 		switch key {
 		case "sessionIssuer":
-			return walkObject(b, i, objIssuer, rec)
+			return aIssuer, 0
 		case "attributes", "webIdFederationData", "ec2RoleDelivery", "sourceIdentity", "assumedRoot":
-			return skipValue(b, i, &rec.idx)
+			return aSkip, 0
 		}
 	case objIssuer:
-		si := &rec.UserIdentity.SessionContext.SessionIssuer
+		si := &r.UserIdentity.SessionContext.SessionIssuer
 		switch key {
 		case "type":
-			return rec.str(b, i, &si.Type)
+			return aStr, offIssuer + unsafe.Offsetof(si.Type)
 		case "userName":
-			return rec.str(b, i, &si.UserName)
+			return aStr, offIssuer + unsafe.Offsetof(si.UserName)
 		case "arn":
-			return rec.str(b, i, &si.ARN)
+			return aStr, offIssuer + unsafe.Offsetof(si.ARN)
 		case "principalId", "accountId":
-			return skipValue(b, i, &rec.idx)
+			return aSkip, 0
 		}
 	case objParams:
-		p := &rec.RequestParameters
+		p := &r.RequestParameters
 		switch key {
 		case "userName":
-			return rec.str(b, i, &p.UserName)
+			return aStr, offParams + unsafe.Offsetof(p.UserName)
 		case "roleName":
-			return rec.str(b, i, &p.RoleName)
+			return aStr, offParams + unsafe.Offsetof(p.RoleName)
 		case "roleArn":
-			return rec.str(b, i, &p.RoleArn)
+			return aStr, offParams + unsafe.Offsetof(p.RoleArn)
 		case "bucketName":
-			return rec.str(b, i, &p.BucketName)
+			return aStr, offParams + unsafe.Offsetof(p.BucketName)
 		}
 	case objResource:
 		switch key {
 		case "ARN":
-			return rec.str(b, i, &rec.arn)
+			return aStr, unsafe.Offsetof(r.arn)
 		case "accountId", "type":
-			return skipValue(b, i, &rec.idx)
+			return aSkip, 0
 		}
 	}
-	// Not a kept name as spelled: maybe one escaped or in another case.
+	return aUnknown, 0
+}
+
+// foldedField is fieldOf for a key that is no name of the kind as
+// spelled: the field of the kept name it equals ignoring ASCII case, as
+// sonic (like encoding/json) fills it when no name matches exactly;
+// aSlow for a key with an escape or a non-ASCII byte (sonic unescapes
+// keys, and lowers them with strings.ToLower, which folds some non-ASCII
+// letters to ASCII ones); aUnknown for any other key.
+func foldedField(kind objKind, key string) (action, uintptr) {
 	for j := 0; j < len(key); j++ {
 		if key[j] >= 0x80 || key[j] == '\\' {
-			// sonic unescapes keys, and lowers them with strings.ToLower,
-			// which folds some non-ASCII letters to ASCII ones.
-			return 0, fastSlow
+			return aSlow, 0
 		}
 	}
 	for _, name := range keptNames[kind] {
 		if len(name) == len(key) && name != key && equalFoldASCII(name, key) {
-			return member(b, i, kind, name, rec)
+			return fieldOf(kind, name)
 		}
 	}
-	if kind == objTop {
-		return rec.skipTop(b, i)
-	}
-	return skipValue(b, i, &rec.idx)
+	return aUnknown, 0
 }
 
 // walkResources decodes the resources[] array (or null) at b[i] into
