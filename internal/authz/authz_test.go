@@ -159,3 +159,23 @@ func TestCutWithoutMark(t *testing.T) {
 		t.Errorf("short message noted: %q", r.Notes)
 	}
 }
+
+// asciiLower keeps byte offsets: only A-Z change, so ParseMessage can
+// slice its one lowered copy where it slices the text.
+func TestASCIILower(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"already lower: arn:aws:iam::1:user/x", "already lower: arn:aws:iam::1:user/x"},
+		{"User: ARN is not AUTHORIZED", "user: arn is not authorized"},
+		{"Ünïcode STAYS Ü", "Ünïcode stays Ü"},
+		{"Z", "z"},
+	} {
+		got := asciiLower(tt.in)
+		if got != tt.want {
+			t.Errorf("asciiLower(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if len(got) != len(tt.in) {
+			t.Errorf("asciiLower(%q): length %d, want %d", tt.in, len(got), len(tt.in))
+		}
+	}
+}

@@ -56,7 +56,7 @@ func ParseMessage(text string) Message {
 
 	if i := strings.Index(lower, phraseUser); i >= 0 {
 		rest := text[i+len(phraseUser):]
-		if j := strings.Index(asciiLower(rest), " is not authorized"); j >= 0 {
+		if j := strings.Index(lower[i+len(phraseUser):], " is not authorized"); j >= 0 {
 			m.Principal = strings.TrimSpace(rest[:j])
 		}
 	}
@@ -80,7 +80,7 @@ func ParseMessage(text string) Message {
 	if i := strings.Index(lower, phraseOnResource); i >= 0 {
 		rest := text[i+len(phraseOnResource):]
 		end := len(rest)
-		lr := asciiLower(rest)
+		lr := lower[i+len(phraseOnResource):]
 		for _, stop := range []string{" because ", " with an explicit deny", "\n"} {
 			if j := strings.Index(lr, stop); j >= 0 && j < end {
 				end = j
@@ -169,13 +169,26 @@ func isCode(s string) bool {
 }
 
 // asciiLower lower-cases ASCII letters only, so that byte offsets found in
-// the result are offsets in s (strings.ToLower may change lengths).
+// the result are offsets in s (strings.ToLower may change lengths), and a
+// slice of the result from an offset is the lowered slice of s from it.
+// One allocation, none when s has no upper-case letter.
 func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
+	i := 0
+	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+		i++
 	}
-	return string(b)
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
