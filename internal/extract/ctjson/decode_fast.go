@@ -405,28 +405,26 @@ func fieldOf(kind objKind, key string) (action, uintptr) {
 			return aSkip, 0
 		}
 	case objIssuer:
-		si := &r.UserIdentity.SessionContext.SessionIssuer
 		switch key {
 		case "type":
-			return aStr, offIssuer + unsafe.Offsetof(si.Type)
+			return aStr, offIssuer + unsafe.Offsetof(r.UserIdentity.SessionContext.SessionIssuer.Type)
 		case "userName":
-			return aStr, offIssuer + unsafe.Offsetof(si.UserName)
+			return aStr, offIssuer + unsafe.Offsetof(r.UserIdentity.SessionContext.SessionIssuer.UserName)
 		case "arn":
-			return aStr, offIssuer + unsafe.Offsetof(si.ARN)
+			return aStr, offIssuer + unsafe.Offsetof(r.UserIdentity.SessionContext.SessionIssuer.ARN)
 		case "principalId", "accountId":
 			return aSkip, 0
 		}
 	case objParams:
-		p := &r.RequestParameters
 		switch key {
 		case "userName":
-			return aStr, offParams + unsafe.Offsetof(p.UserName)
+			return aStr, offParams + unsafe.Offsetof(r.RequestParameters.UserName)
 		case "roleName":
-			return aStr, offParams + unsafe.Offsetof(p.RoleName)
+			return aStr, offParams + unsafe.Offsetof(r.RequestParameters.RoleName)
 		case "roleArn":
-			return aStr, offParams + unsafe.Offsetof(p.RoleArn)
+			return aStr, offParams + unsafe.Offsetof(r.RequestParameters.RoleArn)
 		case "bucketName":
-			return aStr, offParams + unsafe.Offsetof(p.BucketName)
+			return aStr, offParams + unsafe.Offsetof(r.RequestParameters.BucketName)
 		}
 	case objResource:
 		switch key {
