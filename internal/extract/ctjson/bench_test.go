@@ -25,14 +25,7 @@ func threadCPU() int64 {
 // CTJSON_BENCH_KEEP (default ci-op-c01-, the filtered shape's cluster), as
 // a principal filter does. One op is one object.
 func BenchmarkDecode(b *testing.B) {
-	dir := os.Getenv("CTJSON_BENCH_DIR")
-	if dir == "" {
-		b.Skip("CTJSON_BENCH_DIR not set")
-	}
-	objs := sampleObjects(&testing.T{}, dir)
-	if len(objs) > 40 {
-		objs = objs[:40]
-	}
+	objs := benchObjects(b, 40)
 	keep := os.Getenv("CTJSON_BENCH_KEEP")
 	if keep == "" {
 		keep = "ci-op-c01-"
@@ -107,14 +100,7 @@ func BenchmarkClassify(b *testing.B) {
 // BenchmarkDecodeFloor is BenchmarkDecode's per-byte floor: the objects
 // copied into a scanner's buffer and classified, nothing walked.
 func BenchmarkDecodeFloor(b *testing.B) {
-	dir := os.Getenv("CTJSON_BENCH_DIR")
-	if dir == "" {
-		b.Skip("CTJSON_BENCH_DIR not set")
-	}
-	objs := sampleObjects(&testing.T{}, dir)
-	if len(objs) > 40 {
-		objs = objs[:40]
-	}
+	objs := benchObjects(b, 40)
 	counts := make([]int64, len(objs))
 	for k, o := range objs {
 		counts[k] = int64(bytes.Count(o, []byte(`{"eventVersion"`)))
@@ -216,4 +202,15 @@ func benchDrop(keep string) func(r *Record) bool {
 		}
 		return false
 	}
+}
+
+// benchObjects returns at most n objects of the trail in CTJSON_BENCH_DIR,
+// and skips b without it.
+func benchObjects(b *testing.B, n int) [][]byte {
+	dir := os.Getenv("CTJSON_BENCH_DIR")
+	if dir == "" {
+		b.Skip("CTJSON_BENCH_DIR not set")
+	}
+	objs := sampleObjects(&testing.T{}, dir)
+	return objs[:min(len(objs), n)]
 }
