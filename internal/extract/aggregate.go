@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/cloud-credentials-insights/cci/internal/authz"
 
@@ -56,6 +57,7 @@ type aggregate struct {
 	touched   []*idAgg
 	gen       uint32
 	chunkRecs int
+	arena     chunkArena
 }
 
 // maxShapes bounds the shape cache; when full it starts again, which
@@ -94,7 +96,7 @@ type idAgg struct {
 	// cagents count its source IPs and user agents in the current chunk,
 	// and cgen is the chunk generation they were last touched in.
 	name          string
-	cips, cagents map[string]*valCount
+	cips, cagents chunkVals
 	cgen          uint32
 	first         int64
 	last          int64
@@ -195,33 +197,80 @@ type valCount struct {
 	n int64
 }
 
-// lastCount caches the counter of the last value counted in one map, in
-// chunk generation gen.
+// chunkVals counts one field of one identity in the current chunk: vs
+// holds each distinct value once, idx finds it. Strings live in the
+// aggregate's arena (chunkArena): a chunk's values are handed over, and the
+// summary that folds them copies only those it keeps.
+type chunkVals struct {
+	idx map[string]int32
+	vs  []valCount
+}
+
+// take returns the chunk's values (one allocation) and empties c.
+func (c *chunkVals) take() []valCount {
+	if len(c.vs) == 0 {
+		return nil
+	}
+	out := slices.Clone(c.vs)
+	clear(c.idx)
+	clear(c.vs)
+	c.vs = c.vs[:0]
+	return out
+}
+
+// lastCount caches the index of the last value counted in one chunkVals,
+// in chunk generation gen.
 type lastCount struct {
-	c   *valCount
+	i   int32
 	gen uint32
 }
 
-// count adds one to s's counter in m, the map of chunk generation gen;
-// nothing for "".
-func (l *lastCount) count(gen uint32, m map[string]*valCount, s string) {
+// count adds one to s's counter in c, of chunk generation gen; nothing for
+// "".
+func (l *lastCount) count(gen uint32, c *chunkVals, ar *chunkArena, s string) {
 	if s == "" {
 		return
 	}
-	if l.c == nil || l.gen != gen || l.c.v != s {
-		c, ok := m[s]
+	if l.gen != gen || c.vs[l.i].v != s {
+		i, ok := c.idx[s]
 		if !ok {
-			k := clean(s)
-			// Invalid UTF-8 is stored repaired; look the repaired form up
-			// before adding it.
-			if c, ok = m[k]; !ok {
-				c = &valCount{v: k}
-				m[k] = c
+			k := s
+			if !utf8.ValidString(s) {
+				// Invalid UTF-8 is stored repaired; look the repaired form
+				// up before adding it.
+				k = strings.ToValidUTF8(s, "\uFFFD")
+				i, ok = c.idx[k]
+			}
+			if !ok {
+				k = ar.str(k)
+				i = int32(len(c.vs))
+				c.vs = append(c.vs, valCount{v: k})
+				c.idx[k] = i
 			}
 		}
-		l.c, l.gen = c, gen
+		l.i, l.gen = i, gen
 	}
-	l.c.n++
+	c.vs[l.i].n++
+}
+
+// chunkArena holds the strings of chunks in blocks, so that counting a
+// new value costs a copy, not an allocation. A block lives while any
+// string of it does: until the chunks it served are folded.
+type chunkArena struct{ block []byte }
+
+// arenaBlock is the size of an arena block; longer strings get their own.
+const arenaBlock = 16 << 10
+
+func (ar *chunkArena) str(s string) string {
+	if len(s) > arenaBlock/8 {
+		return strings.Clone(s)
+	}
+	if len(ar.block)+len(s) > cap(ar.block) {
+		ar.block = make([]byte, 0, arenaBlock)
+	}
+	n := len(ar.block)
+	ar.block = append(ar.block, s...)
+	return unsafe.String(&ar.block[n], len(s))
 }
 
 func span(first, last *int64, t int64) {
@@ -260,8 +309,8 @@ func (a *aggregate) identity(name string) *idAgg {
 			accounts: map[string]struct{}{},
 			regions:  map[string]struct{}{},
 			subjects: map[string]struct{}{},
-			cips:     map[string]*valCount{},
-			cagents:  map[string]*valCount{},
+			cips:     chunkVals{idx: map[string]int32{}},
+			cagents:  chunkVals{idx: map[string]int32{}},
 		}
 		id.name = clean(name)
 		a.ids[id.name] = id
@@ -346,8 +395,8 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 		a.touched = append(a.touched, id)
 	}
 	a.chunkRecs++
-	sh.ip.count(a.gen, id.cips, r.SourceIPAddress)
-	sh.agent.count(a.gen, id.cagents, r.UserAgent)
+	sh.ip.count(a.gen, &id.cips, &a.arena, r.SourceIPAddress)
+	sh.agent.count(a.gen, &id.cagents, &a.arena, r.UserAgent)
 	for i := range sh.acts {
 		x := &sh.acts[i]
 		x.act.count++
@@ -541,9 +590,7 @@ func (a *aggregate) takeChunk() []chunkID {
 	}
 	ids := make([]chunkID, 0, len(a.touched))
 	for _, id := range a.touched {
-		ids = append(ids, chunkID{name: id.name, ips: values(id.cips), agents: values(id.cagents)})
-		clear(id.cips)
-		clear(id.cagents)
+		ids = append(ids, chunkID{name: id.name, ips: id.cips.take(), agents: id.cagents.take()})
 	}
 	clear(a.touched)
 	a.touched = a.touched[:0]
@@ -551,17 +598,6 @@ func (a *aggregate) takeChunk() []chunkID {
 		a.gen = 1 // a lastCount's zero generation is never current
 	}
 	return ids
-}
-
-func values(m map[string]*valCount) []valCount {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make([]valCount, 0, len(m))
-	for _, c := range m {
-		out = append(out, *c)
-	}
-	return out
 }
 
 // identities converts the aggregate into events.json entries, keeping the

@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/cloud-credentials-insights/cci/internal/events"
@@ -55,17 +56,72 @@ type heavy struct {
 	approx bool // reduced at least once: counts may be low (see above)
 }
 
-func (h *heavy) add(vs []valCount) {
+// foldScratch is heavy.add's scratch, kept between chunks by whoever
+// folds them (one at a time).
+type foldScratch struct {
+	fresh  []valCount
+	counts []int64
+}
+
+func (h *heavy) add(vs []valCount, sc *foldScratch) {
 	if len(vs) == 0 {
 		return
 	}
 	if h.m == nil {
-		h.m = make(map[string]int64, len(vs))
+		h.m = make(map[string]int64, min(len(vs), heavyMax))
 	}
+	if len(h.m)+len(vs) <= heavyMax {
+		for _, v := range vs {
+			h.inc(v)
+		}
+		return
+	}
+	// Past the bound the result is what adding every value and then
+	// calling bound would give, but a value new to h whose count does not
+	// survive the reduction is never inserted (nor copied): on a busy
+	// account that is nearly every value of a chunk.
+	fresh := sc.fresh[:0]
 	for _, v := range vs {
-		h.m[v.v] += v.n
+		if n, ok := h.m[v.v]; ok {
+			h.m[v.v] = n + v.n
+		} else {
+			fresh = append(fresh, v)
+		}
 	}
-	h.bound()
+	if len(h.m)+len(fresh) <= heavyMax {
+		for _, v := range fresh {
+			h.m[strings.Clone(v.v)] = v.n
+		}
+		clear(fresh) // drop the chunk's strings
+		sc.fresh = fresh[:0]
+		return
+	}
+	counts := sc.counts[:0]
+	for _, n := range h.m {
+		counts = append(counts, n)
+	}
+	for _, v := range fresh {
+		counts = append(counts, v.n)
+	}
+	slices.Sort(counts)
+	d := counts[len(counts)-1-heavyK] // the (heavyK+1)-th largest
+	h.reduce(d)
+	for _, v := range fresh {
+		if v.n > d {
+			h.m[strings.Clone(v.v)] = v.n - d
+		}
+	}
+	clear(fresh) // drop the chunk's strings
+	sc.fresh, sc.counts = fresh[:0], counts[:0]
+}
+
+// inc adds v to h, copying its string if it is new.
+func (h *heavy) inc(v valCount) {
+	if n, ok := h.m[v.v]; ok {
+		h.m[v.v] = n + v.n
+	} else {
+		h.m[strings.Clone(v.v)] = v.n
+	}
 }
 
 // merge adds o into h, copying: o is left as it was.
@@ -95,7 +151,11 @@ func (h *heavy) bound() {
 		counts = append(counts, n)
 	}
 	slices.Sort(counts)
-	d := counts[len(counts)-1-heavyK] // the (heavyK+1)-th largest
+	h.reduce(counts[len(counts)-1-heavyK]) // the (heavyK+1)-th largest
+}
+
+// reduce lowers every count by d, dropping those that reach zero.
+func (h *heavy) reduce(d int64) {
 	for v, n := range h.m {
 		if n <= d {
 			delete(h.m, v)
@@ -141,7 +201,7 @@ type idTops struct{ ips, agents heavy }
 
 type tops map[string]*idTops
 
-func (t tops) fold(ids []chunkID) {
+func (t tops) fold(ids []chunkID, sc *foldScratch) {
 	for i := range ids {
 		c := &ids[i]
 		it := t[c.name]
@@ -149,8 +209,8 @@ func (t tops) fold(ids []chunkID) {
 			it = &idTops{}
 			t[c.name] = it
 		}
-		it.ips.add(c.ips)
-		it.agents.add(c.agents)
+		it.ips.add(c.ips, sc)
+		it.agents.add(c.agents, sc)
 	}
 }
 
@@ -177,6 +237,7 @@ type srcSeq struct {
 	next    int64 // ordinal of the object whose chunks fold now
 	pending map[int64]*pendingObj
 	sums    tops
+	sc      foldScratch
 }
 
 // sequencer orders chunk folds. Objects must be handed to workers in
@@ -218,7 +279,7 @@ func (s *sequencer) deliver(src int, ord int64, ids []chunkID, last bool) {
 	defer s.mu.Unlock()
 	q := s.srcs[src]
 	if ord == q.next {
-		q.sums.fold(ids)
+		q.sums.fold(ids, &q.sc)
 		if last {
 			q.next++
 			s.drain(q)
@@ -249,7 +310,7 @@ func (s *sequencer) drain(q *srcSeq) {
 			return
 		}
 		for _, c := range p.chunks {
-			q.sums.fold(c)
+			q.sums.fold(c, &q.sc)
 		}
 		s.npending -= len(p.chunks)
 		p.chunks = nil
@@ -275,7 +336,7 @@ func (s *sequencer) flush() {
 		for _, o := range ords {
 			p := q.pending[o]
 			for _, c := range p.chunks {
-				q.sums.fold(c)
+				q.sums.fold(c, &q.sc)
 			}
 			s.npending -= len(p.chunks)
 			delete(q.pending, o)

@@ -60,7 +60,7 @@ func TestHeavyExactWithinBound(t *testing.T) {
 						exact[fmt.Sprint("v", v)] += n
 					}
 				}
-				h.add(c)
+				h.add(c, &foldScratch{})
 			}
 			if h.approx {
 				t.Fatalf("%d distinct values: approximate, want exact", distinct)
@@ -72,7 +72,7 @@ func TestHeavyExactWithinBound(t *testing.T) {
 	}
 	var h heavy
 	for v := range heavyMax + 1 {
-		h.add([]valCount{{v: fmt.Sprint(v), n: 1}})
+		h.add([]valCount{{v: fmt.Sprint(v), n: 1}}, &foldScratch{})
 	}
 	if !h.approx || len(h.m) > heavyMax {
 		t.Errorf("%d distinct values: approx=%v, %d kept; want approximate and at most %d", heavyMax+1, h.approx, len(h.m), heavyMax)
@@ -89,7 +89,7 @@ func TestHeavyBound(t *testing.T) {
 		chunks, exact := makeStream(rng, n, 1000+rng.IntN(20_000), 1+rng.IntN(chunkRecords))
 		var h heavy
 		for _, c := range chunks {
-			h.add(c)
+			h.add(c, &foldScratch{})
 		}
 		if len(exact) > heavyMax && !h.approx {
 			t.Fatalf("seed %d: %d distinct values, not marked approximate", seed, len(exact))
@@ -136,7 +136,7 @@ func TestSequencerOrder(t *testing.T) {
 	want := tops{}
 	for _, o := range objs {
 		for _, c := range o {
-			want.fold(c)
+			want.fold(c, &foldScratch{})
 		}
 	}
 	for _, workers := range []int{1, 2, 4, 8} {
@@ -305,5 +305,40 @@ func TestTopsDeterministicBeyondBound(t *testing.T) {
 			}
 			sameOutputs(t, tt.name, got, want)
 		})
+	}
+}
+
+// TestHeavyAddIsAddThenBound: add, which past the bound inserts only the
+// values that survive the reduction, gives exactly what adding every value
+// and then reducing gives (the definition in tops.go), with one scratch
+// shared across summaries as the sequencer shares it.
+func TestHeavyAddIsAddThenBound(t *testing.T) {
+	for seed := range 30 {
+		rng := rand.New(rand.NewPCG(uint64(seed), 3))
+		n := 5_000 + rng.IntN(40_000)
+		chunks, _ := makeStream(rng, n, 100+rng.IntN(5_000), 1+rng.IntN(chunkRecords))
+		var got heavy
+		want := heavy{m: map[string]int64{}}
+		sc := &foldScratch{}
+		var other heavy
+		for i, c := range chunks {
+			got.add(c, sc)
+			if i%3 == 0 {
+				other.add(c[:len(c)/2], sc)
+			}
+			for _, v := range c {
+				want.m[v.v] += v.n
+			}
+			want.bound()
+			if !reflect.DeepEqual(got.m, want.m) || got.approx != want.approx {
+				t.Fatalf("seed %d, chunk %d: add differs from add-then-bound (%d values against %d, approx %v against %v)",
+					seed, i, len(got.m), len(want.m), got.approx, want.approx)
+			}
+		}
+		for _, v := range sc.fresh[:cap(sc.fresh)] {
+			if v.v != "" {
+				t.Fatalf("seed %d: the scratch still holds %q", seed, v.v)
+			}
+		}
 	}
 }
