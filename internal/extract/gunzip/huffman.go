@@ -1,5 +1,7 @@
 package gunzip
 
+import "math/bits"
+
 // Decoding tables. A code is looked up by its first root bits (deflate
 // sends codes starting from their most significant bit, so the table is
 // indexed by the bits as they arrive, reversed); codes longer than root
@@ -100,12 +102,11 @@ func build(table []uint32, lengths []uint8, root uint, entry func(int) uint32) b
 	if uint(maxLen) > root {
 		subBits = uint(maxLen) - root
 	}
-	if !complete || subBits > 0 {
-		// Entries no code fills stay bad; with subtables, a link is
-		// told from an entry left by an earlier code this way.
-		fill(table[:1<<root], badEntry)
+	if !complete {
+		fill(table[:1<<root], badEntry) // entries no code fills stay bad
 	}
-	subNext := 1 << root // where the next subtable goes
+	var linked [1 << litRoot / 64]uint64 // primary entries that link a subtable
+	subNext := 1 << root                 // where the next subtable goes
 	// Codes are assigned in symbol order within a length; the table does
 	// not depend on the order they are filled in.
 	for sym, l := range lengths {
@@ -114,7 +115,7 @@ func build(table []uint32, lengths []uint8, root uint, entry func(int) uint32) b
 		}
 		c := next[l]
 		next[l]++
-		rev := int(reverse(uint16(c), uint(l)))
+		rev := int(bits.Reverse16(uint16(c)) >> (16 - l))
 		e := entry(sym) | uint32(l)
 		if uint(l) <= root {
 			for i := rev; i < 1<<root; i += 1 << l {
@@ -124,7 +125,8 @@ func build(table []uint32, lengths []uint8, root uint, entry func(int) uint32) b
 		}
 		head := rev & (1<<root - 1)
 		link := table[head]
-		if link>>8&0xff != tagSub {
+		if linked[head/64]&(1<<(head%64)) == 0 {
+			linked[head/64] |= 1 << (head % 64)
 			// First code with this prefix: a new subtable (a complete
 			// code fills all of it).
 			if subNext+1<<subBits > len(table) {
@@ -146,15 +148,6 @@ func fill(t []uint32, v uint32) {
 	for i := range t {
 		t[i] = v
 	}
-}
-
-func reverse(c uint16, n uint) uint16 {
-	var r uint16
-	for range n {
-		r = r<<1 | c&1
-		c >>= 1
-	}
-	return r
 }
 
 // The fixed codes (RFC 1951, 3.2.6), built once.

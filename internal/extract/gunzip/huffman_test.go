@@ -210,3 +210,13 @@ func TestCodeCounts(t *testing.T) {
 		check(t, z, tc.name, data)
 	}
 }
+
+// reverse reverses the n low bits of c, one at a time (build uses math/bits).
+func reverse(c uint16, n uint) uint16 {
+	var r uint16
+	for range n {
+		r = r<<1 | c&1
+		c >>= 1
+	}
+	return r
+}
