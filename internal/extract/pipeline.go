@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/cloud-credentials-insights/cci/internal/events"
 	"github.com/cloud-credentials-insights/cci/internal/extract/ctjson"
+	"github.com/cloud-credentials-insights/cci/internal/extract/gunzip"
 	"github.com/cloud-credentials-insights/cci/internal/extract/source"
 	"io"
 	"slices"
@@ -60,7 +61,7 @@ type worker struct {
 	r   *runner
 	agg *aggregate
 	br  *bufio.Reader
-	gz  *gzip.Reader
+	gz  gunzip.Reader
 	dec *ctjson.Decoder
 	// latest is the newest eventTime this worker has seen; it reaches the
 	// runner once per object, not through a shared atomic per record.
@@ -376,15 +377,10 @@ func (w *worker) decode(body io.Reader, stat *events.Stat) error {
 		return fmt.Errorf("reading: %w", err)
 	}
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		if w.gz == nil {
-			w.gz, err = gzip.NewReader(w.br)
-		} else {
-			err = w.gz.Reset(w.br)
-		}
-		if err != nil {
+		if err := w.gz.Reset(w.br); err != nil {
 			return fmt.Errorf("gzip: %w", err)
 		}
-		in = w.gz
+		in = &w.gz
 	}
 	w.dec.Reset(in)
 	foreign := int64(0)
