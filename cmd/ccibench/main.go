@@ -4,7 +4,7 @@
 // same figures of its own.
 //
 //	ccibench -o result.txt -- cci extract --events-path DIR --output OUT
-//	ccibench -o result.txt -floor DIR -jobs 2
+//	ccibench -o result.txt -floor DIR -jobs 2 [-inflater cci]
 //
 // It exists because a big parent cannot measure its child: on Linux a
 // child started with vfork (as os/exec does) inherits the parent's RSS
@@ -16,7 +16,10 @@
 // log object under DIR (digests left out, as extract skips them unread)
 // with -jobs workers, each reusing one klauspost gzip reader, a 32 KiB
 // bufio.Reader and a 64 KiB copy buffer, output discarded. Run as a
-// process of its own, it pays a process start as cci does.
+// process of its own, it pays a process start as cci does. With
+// -inflater cci the workers use cci's own reader (internal/extract/gunzip)
+// instead: not the floor the issue defines, but the one that shows what
+// cci's work beside inflating costs.
 //
 // The result file holds one line:
 //
@@ -42,21 +45,24 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/cloud-credentials-insights/cci/internal/extract/gunzip"
 )
 
 func main() {
 	out := flag.String("o", "", "file to write \"maxrss_kib wall_ns exit_code user_ns sys_ns json_bytes\" to (required)")
 	floorDir := flag.String("floor", "", "read and gunzip the log objects under this directory instead of running a command")
 	jobs := flag.Int("jobs", 2, "workers of -floor")
+	inflater := flag.String("inflater", "klauspost", "gunzip of -floor: klauspost (the issue's floor) or cci (internal/extract/gunzip)")
 	flag.Parse()
-	if *out == "" || (*floorDir == "") == (flag.NArg() == 0) || *jobs < 1 {
-		fmt.Fprintln(os.Stderr, "usage: ccibench -o FILE -- COMMAND [ARG...]\n       ccibench -o FILE -floor DIR [-jobs N]")
+	if *out == "" || (*floorDir == "") == (flag.NArg() == 0) || *jobs < 1 || (*inflater != "klauspost" && *inflater != "cci") {
+		fmt.Fprintln(os.Stderr, "usage: ccibench -o FILE -- COMMAND [ARG...]\n       ccibench -o FILE -floor DIR [-jobs N] [-inflater klauspost|cci]")
 		os.Exit(2)
 	}
 	var line string
 	if *floorDir != "" {
 		start := time.Now()
-		n, err := floor(*floorDir, *jobs)
+		n, err := floor(*floorDir, *jobs, *inflater == "cci")
 		wall := time.Since(start)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "ccibench: floor: %v\n", err)
@@ -110,7 +116,7 @@ func isDigest(name string) bool {
 // floor reads and gunzips every log object under dir with jobs workers
 // and returns the bytes of JSON they held. The walk runs beside the
 // workers, as extract's listing does.
-func floor(dir string, jobs int) (int64, error) {
+func floor(dir string, jobs int, own bool) (int64, error) {
 	paths := make(chan string, 256)
 	var walkErr error
 	go func() {
@@ -131,13 +137,16 @@ func floor(dir string, jobs int) (int64, error) {
 		go func() {
 			defer wg.Done()
 			br := bufio.NewReaderSize(nil, 32<<10)
-			var zr *gzip.Reader
+			var zr zreader = &klauspost{}
+			if own {
+				zr = &gunzip.Reader{}
+			}
 			buf := make([]byte, 64<<10)
 			for p := range paths {
 				if errs[w] != nil {
 					continue // drain
 				}
-				n, err := gunzip(p, br, &zr, buf)
+				n, err := inflate(p, br, zr, buf)
 				total.Add(n)
 				if err != nil {
 					errs[w] = fmt.Errorf("%s: %w", p, err)
@@ -152,20 +161,34 @@ func floor(dir string, jobs int) (int64, error) {
 	return total.Load(), errors.Join(errs...)
 }
 
-func gunzip(p string, br *bufio.Reader, zr **gzip.Reader, buf []byte) (int64, error) {
+// zreader is a gzip reader that is reset for every object.
+type zreader interface {
+	io.Reader
+	Reset(io.Reader) error
+}
+
+// klauspost is klauspost/compress's reader, made on first use.
+type klauspost struct{ zr *gzip.Reader }
+
+func (k *klauspost) Reset(r io.Reader) (err error) {
+	if k.zr == nil {
+		k.zr, err = gzip.NewReader(r)
+		return err
+	}
+	return k.zr.Reset(r)
+}
+
+func (k *klauspost) Read(p []byte) (int, error) { return k.zr.Read(p) }
+
+func inflate(p string, br *bufio.Reader, zr zreader, buf []byte) (int64, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
 	br.Reset(f)
-	if *zr == nil {
-		*zr, err = gzip.NewReader(br)
-	} else {
-		err = (*zr).Reset(br)
-	}
-	if err != nil {
+	if err := zr.Reset(br); err != nil {
 		return 0, err
 	}
-	return io.CopyBuffer(struct{ io.Writer }{io.Discard}, struct{ io.Reader }{*zr}, buf)
+	return io.CopyBuffer(struct{ io.Writer }{io.Discard}, struct{ io.Reader }{zr}, buf)
 }

@@ -19,13 +19,15 @@ func TestFloor(t *testing.T) {
 	if st.Digests == 0 {
 		t.Fatal("the trail has no digest: the test would not show that digests are left out")
 	}
-	for _, jobs := range []int{1, 3} {
-		n, err := floor(dir, jobs)
-		if err != nil {
-			t.Fatalf("floor(jobs=%d): %v", jobs, err)
-		}
-		if n != st.JSONBytes {
-			t.Errorf("floor(jobs=%d) read %d bytes of JSON, the generator wrote %d", jobs, n, st.JSONBytes)
+	for _, own := range []bool{false, true} {
+		for _, jobs := range []int{1, 3} {
+			n, err := floor(dir, jobs, own)
+			if err != nil {
+				t.Fatalf("floor(jobs=%d, own inflater %v): %v", jobs, own, err)
+			}
+			if n != st.JSONBytes {
+				t.Errorf("floor(jobs=%d, own inflater %v) read %d bytes of JSON, the generator wrote %d", jobs, own, n, st.JSONBytes)
+			}
 		}
 	}
 	// Not a gzip object: the floor must fail on it rather than skip it.
@@ -33,7 +35,9 @@ func TestFloor(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("not gzip"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := floor(dir, 2); err == nil {
-		t.Error("floor accepted an object that is not gzip")
+	for _, own := range []bool{false, true} {
+		if _, err := floor(dir, 2, own); err == nil {
+			t.Errorf("floor (own inflater %v) accepted an object that is not gzip", own)
+		}
 	}
 }
