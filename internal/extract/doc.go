@@ -7,6 +7,7 @@
 //	source     lists and opens objects (local, stdin), CloudTrail key layout
 //	source/s3  the S3 source
 //	ctjson     decodes a stream into records (scanner, fast path, sonic)
+//	gunzip     inflates gzip objects (klauspost/compress past what it takes)
 //	extract    options, the pipeline, filters, aggregation, status, output
 //
 // Run, in pseudo-code:
@@ -23,7 +24,7 @@
 //	        workers (opts.Jobs, one per core):
 //	            for each opened object:
 //	                skip digests (by name or by content)
-//	                gunzip if gzip; ctjson.Decoder.Reset(body)
+//	                gunzip.Reader if gzip; ctjson.Decoder.Reset(body)
 //	                for item := range dec.Next():
 //	                    count it (total, invalid, skipped, processed)
 //	                    filter (service callers, time, region, account,
