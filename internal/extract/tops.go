@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/cloud-credentials-insights/cci/internal/events"
 )
@@ -54,6 +55,10 @@ type chunkID struct {
 type heavy struct {
 	m      map[string]int64
 	approx bool // reduced at least once: counts may be low (see above)
+	// blk is the block the strings of values new to h are copied into
+	// (own); a reduction copies its survivors into a new one, so blocks
+	// live no longer than the values they hold.
+	blk []byte
 }
 
 // foldScratch is heavy.add's scratch, kept between chunks by whoever
@@ -61,6 +66,7 @@ type heavy struct {
 type foldScratch struct {
 	fresh  []valCount
 	counts []int64
+	keep   []valCount
 }
 
 func (h *heavy) add(vs []valCount, sc *foldScratch) {
@@ -90,7 +96,7 @@ func (h *heavy) add(vs []valCount, sc *foldScratch) {
 	}
 	if len(h.m)+len(fresh) <= heavyMax {
 		for _, v := range fresh {
-			h.m[strings.Clone(v.v)] = v.n
+			h.m[h.own(v.v)] = v.n
 		}
 		clear(fresh) // drop the chunk's strings
 		sc.fresh = fresh[:0]
@@ -105,10 +111,10 @@ func (h *heavy) add(vs []valCount, sc *foldScratch) {
 	}
 	slices.Sort(counts)
 	d := counts[len(counts)-1-heavyK] // the (heavyK+1)-th largest
-	h.reduce(d)
+	h.reduce(d, &sc.keep)
 	for _, v := range fresh {
 		if v.n > d {
-			h.m[strings.Clone(v.v)] = v.n - d
+			h.m[h.own(v.v)] = v.n - d
 		}
 	}
 	clear(fresh) // drop the chunk's strings
@@ -120,8 +126,22 @@ func (h *heavy) inc(v valCount) {
 	if n, ok := h.m[v.v]; ok {
 		h.m[v.v] = n + v.n
 	} else {
-		h.m[strings.Clone(v.v)] = v.n
+		h.m[h.own(v.v)] = v.n
 	}
+}
+
+// own returns a copy of s held by h: short strings share blocks that grow
+// from 256 bytes to 16 KiB, so a value costs no allocation of its own.
+func (h *heavy) own(s string) string {
+	if len(s) == 0 || len(s) > 1024 {
+		return strings.Clone(s)
+	}
+	if cap(h.blk)-len(h.blk) < len(s) {
+		h.blk = make([]byte, 0, max(min(max(2*cap(h.blk), 256), 16<<10), len(s)))
+	}
+	i := len(h.blk)
+	h.blk = append(h.blk, s...) // never past cap: bytes already handed out stay as they are
+	return unsafe.String(&h.blk[i], len(s))
 }
 
 // merge adds o into h, copying: o is left as it was.
@@ -151,18 +171,27 @@ func (h *heavy) bound() {
 		counts = append(counts, n)
 	}
 	slices.Sort(counts)
-	h.reduce(counts[len(counts)-1-heavyK]) // the (heavyK+1)-th largest
+	var keep []valCount
+	h.reduce(counts[len(counts)-1-heavyK], &keep) // the (heavyK+1)-th largest
 }
 
-// reduce lowers every count by d, dropping those that reach zero.
-func (h *heavy) reduce(d int64) {
+// reduce lowers every count by d, dropping those that reach zero. The
+// survivors (at most heavyK) are copied into a new block, so the strings
+// of the dropped values are freed with their blocks; keep is scratch.
+func (h *heavy) reduce(d int64, keep *[]valCount) {
+	k := (*keep)[:0]
 	for v, n := range h.m {
-		if n <= d {
-			delete(h.m, v)
-		} else {
-			h.m[v] = n - d
+		if n > d {
+			k = append(k, valCount{v, n - d})
 		}
 	}
+	clear(h.m)
+	h.blk = nil
+	for _, v := range k {
+		h.m[h.own(v.v)] = v.n
+	}
+	clear(k)
+	*keep = k[:0]
 	h.approx = true
 }
 
