@@ -372,9 +372,12 @@ fast:
 			err = errCorrupt // before the member's first byte
 			break
 		}
+		// The copy and the decoding above are the fast loop's, written
+		// twice on purpose: Go does not inline a helper with these loops,
+		// and the call costs the fast loop 4-5% of its speed.
 		src := w - d
 		if d >= 8 {
-			// Eight or sixteen bytes at a time; the last word may run past length
+			// Eight bytes at a time; the last word may run past length
 			// into the slack after limit, which later output overwrites.
 			for i := 0; i < length; i += 8 {
 				binary.LittleEndian.PutUint64(out[w+i:], binary.LittleEndian.Uint64(out[src+i:]))
