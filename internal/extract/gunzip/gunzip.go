@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"hash/crc32"
 	"io"
+	"slices"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -62,14 +63,13 @@ type Reader struct {
 
 	delivered int64
 	fb        *gzip.Reader // set when klauspost reads the object
-	fbOn      bool
-	fbErr     error
+	fbErr     error        // or why it could not
 }
 
 // Reset reads src to its end (up to MaxInMemory bytes) and the gzip
 // header, returning klauspost's error for a bad header.
 func (z *Reader) Reset(src io.Reader) error {
-	z.fbOn, z.fbErr, z.delivered = false, nil, 0
+	z.fb, z.fbErr, z.delivered = nil, nil, 0
 	if cap(z.in) > keepIn || z.in == nil {
 		z.in = make([]byte, 0, 128<<10)
 	}
@@ -85,7 +85,7 @@ func (z *Reader) Reset(src io.Reader) error {
 		return z.fallback(io.MultiReader(bytes.NewReader(in), rest), 0)
 	}
 	z.n = len(in)
-	z.in = append(in, make([]byte, inPad)...)[:z.n+inPad]
+	z.in = slices.Grow(in, inPad)[:z.n+inPad]
 	clear(z.in[z.n:])
 	z.bits, z.nb, z.pos = 0, 0, 0
 	if z.out == nil {
@@ -131,7 +131,7 @@ func (z *Reader) member() bool {
 
 // Read reads decompressed bytes.
 func (z *Reader) Read(p []byte) (int, error) {
-	if z.fbOn {
+	if z.handedOver() {
 		if z.fbErr != nil {
 			return 0, z.fbErr
 		}
@@ -232,7 +232,6 @@ func (z *Reader) trailer() error {
 // stream against the earlier object's history and call it good (seen
 // with v1.20.3; TestCorruptMatchesKlauspost found it).
 func (z *Reader) fallback(src io.Reader, skip int64) error {
-	z.fbOn = true
 	var err error
 	z.fb, err = gzip.NewReader(src)
 	if err != nil {
@@ -247,6 +246,9 @@ func (z *Reader) fallback(src io.Reader, skip int64) error {
 	}
 	return nil
 }
+
+// handedOver reports whether klauspost reads the current object.
+func (z *Reader) handedOver() bool { return z.fb != nil || z.fbErr != nil }
 
 // readUpTo appends src to buf until EOF or more than limit bytes.
 func readUpTo(buf []byte, src io.Reader, limit int) ([]byte, error) {

@@ -218,29 +218,18 @@ fast:
 		if e>>8&0xff == tagLit {
 			// Up to three literals from the primary table (10 bits
 			// each at most) before the next refill.
-			l := uint(e & 0xff)
-			bits >>= l
-			nb -= l
-			out[w] = byte(e >> 16)
-			w++
-			e = lit[bits&(1<<litRoot-1)]
-			if e>>8&0xff == tagLit {
+			for k := 0; ; k++ {
 				l := uint(e & 0xff)
 				bits >>= l
 				nb -= l
 				out[w] = byte(e >> 16)
 				w++
 				e = lit[bits&(1<<litRoot-1)]
-				if e>>8&0xff == tagLit {
-					l := uint(e & 0xff)
-					bits >>= l
-					nb -= l
-					out[w] = byte(e >> 16)
-					w++
-					continue
+				if k == 2 || e>>8&0xff != tagLit {
+					break
 				}
 			}
-			if nb < 48 {
+			if e>>8&0xff == tagLit || nb < 48 {
 				continue
 			}
 		}
