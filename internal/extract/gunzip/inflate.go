@@ -217,19 +217,32 @@ fast:
 		e := lit[bits&(1<<litRoot-1)]
 		if e>>8&0xff == tagLit {
 			// Up to three literals from the primary table (10 bits
-			// each at most) before the next refill.
-			for k := 0; ; k++ {
+			// each at most) before the next refill, written out: as a
+			// loop the whole process runs 4.5% more instructions on
+			// the unique trail (callgrind).
+			l := uint(e & 0xff)
+			bits >>= l
+			nb -= l
+			out[w] = byte(e >> 16)
+			w++
+			e = lit[bits&(1<<litRoot-1)]
+			if e>>8&0xff == tagLit {
 				l := uint(e & 0xff)
 				bits >>= l
 				nb -= l
 				out[w] = byte(e >> 16)
 				w++
 				e = lit[bits&(1<<litRoot-1)]
-				if k == 2 || e>>8&0xff != tagLit {
-					break
+				if e>>8&0xff == tagLit {
+					l := uint(e & 0xff)
+					bits >>= l
+					nb -= l
+					out[w] = byte(e >> 16)
+					w++
+					continue
 				}
 			}
-			if e>>8&0xff == tagLit || nb < 48 {
+			if nb < 48 {
 				continue
 			}
 		}
