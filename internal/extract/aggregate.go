@@ -57,7 +57,7 @@ type aggregate struct {
 	touched   []*idAgg
 	gen       uint32
 	chunkRecs int
-	arena     chunkArena
+	arena     arena // the strings of the current chunks' values
 }
 
 // maxShapes bounds the shape cache; when full it starts again, which
@@ -199,7 +199,7 @@ type valCount struct {
 
 // chunkVals counts one field of one identity in the current chunk: vs
 // holds each distinct value once, idx finds it. Strings live in the
-// aggregate's arena (chunkArena): a chunk's values are handed over, and the
+// aggregate's arena: a chunk's values are handed over, and the
 // summary that folds them copies only those it keeps.
 type chunkVals struct {
 	idx map[string]int32
@@ -227,7 +227,7 @@ type lastCount struct {
 
 // count adds one to s's counter in c, of chunk generation gen; nothing for
 // "".
-func (l *lastCount) count(gen uint32, c *chunkVals, ar *chunkArena, s string) {
+func (l *lastCount) count(gen uint32, c *chunkVals, ar *arena, s string) {
 	if s == "" {
 		return
 	}
@@ -253,20 +253,22 @@ func (l *lastCount) count(gen uint32, c *chunkVals, ar *chunkArena, s string) {
 	c.vs[l.i].n++
 }
 
-// chunkArena holds the strings of chunks in blocks, so that counting a
-// new value costs a copy, not an allocation. A block lives while any
-// string of it does: until the chunks it served are folded.
-type chunkArena struct{ block []byte }
+// arena copies short strings into shared blocks, so that keeping a new
+// value costs a copy, not an allocation. Blocks grow from 256 bytes to
+// 16 KiB; a block lives while any string of it does. Bytes handed out are
+// never written again.
+type arena struct{ block []byte }
 
-// arenaBlock is the size of an arena block; longer strings get their own.
+// arenaBlock is the largest block; strings over an eighth of it get their
+// own allocation.
 const arenaBlock = 16 << 10
 
-func (ar *chunkArena) str(s string) string {
-	if len(s) > arenaBlock/8 {
+func (ar *arena) str(s string) string {
+	if len(s) == 0 || len(s) > arenaBlock/8 {
 		return strings.Clone(s)
 	}
 	if len(ar.block)+len(s) > cap(ar.block) {
-		ar.block = make([]byte, 0, arenaBlock)
+		ar.block = make([]byte, 0, min(max(2*cap(ar.block), 256), arenaBlock))
 	}
 	n := len(ar.block)
 	ar.block = append(ar.block, s...)

@@ -3,9 +3,7 @@ package extract
 import (
 	"context"
 	"slices"
-	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/cloud-credentials-insights/cci/internal/events"
 )
@@ -55,10 +53,10 @@ type chunkID struct {
 type heavy struct {
 	m      map[string]int64
 	approx bool // reduced at least once: counts may be low (see above)
-	// blk is the block the strings of values new to h are copied into
-	// (own); a reduction copies its survivors into a new one, so blocks
-	// live no longer than the values they hold.
-	blk []byte
+	// ar holds the strings of h's values; a reduction copies its
+	// survivors into a new one, so blocks live no longer than the values
+	// they hold.
+	ar arena
 }
 
 // foldScratch is heavy.add's scratch, kept between chunks by whoever
@@ -76,14 +74,8 @@ func (h *heavy) add(vs []valCount, sc *foldScratch) {
 	if h.m == nil {
 		h.m = make(map[string]int64, min(len(vs), heavyMax))
 	}
-	if len(h.m)+len(vs) <= heavyMax {
-		for _, v := range vs {
-			h.inc(v)
-		}
-		return
-	}
-	// Past the bound the result is what adding every value and then
-	// calling bound would give, but a value new to h whose count does not
+	// The result is what adding every value and then calling bound would
+	// give, but past the bound a value new to h whose count does not
 	// survive the reduction is never inserted (nor copied): on a busy
 	// account that is nearly every value of a chunk.
 	fresh := sc.fresh[:0]
@@ -96,7 +88,7 @@ func (h *heavy) add(vs []valCount, sc *foldScratch) {
 	}
 	if len(h.m)+len(fresh) <= heavyMax {
 		for _, v := range fresh {
-			h.m[h.own(v.v)] = v.n
+			h.m[h.ar.str(v.v)] = v.n
 		}
 		clear(fresh) // drop the chunk's strings
 		sc.fresh = fresh[:0]
@@ -109,39 +101,15 @@ func (h *heavy) add(vs []valCount, sc *foldScratch) {
 	for _, v := range fresh {
 		counts = append(counts, v.n)
 	}
-	slices.Sort(counts)
-	d := counts[len(counts)-1-heavyK] // the (heavyK+1)-th largest
+	d := depth(counts)
 	h.reduce(d, &sc.keep)
 	for _, v := range fresh {
 		if v.n > d {
-			h.m[h.own(v.v)] = v.n - d
+			h.m[h.ar.str(v.v)] = v.n - d
 		}
 	}
 	clear(fresh) // drop the chunk's strings
 	sc.fresh, sc.counts = fresh[:0], counts[:0]
-}
-
-// inc adds v to h, copying its string if it is new.
-func (h *heavy) inc(v valCount) {
-	if n, ok := h.m[v.v]; ok {
-		h.m[v.v] = n + v.n
-	} else {
-		h.m[h.own(v.v)] = v.n
-	}
-}
-
-// own returns a copy of s held by h: short strings share blocks that grow
-// from 256 bytes to 16 KiB, so a value costs no allocation of its own.
-func (h *heavy) own(s string) string {
-	if len(s) == 0 || len(s) > 1024 {
-		return strings.Clone(s)
-	}
-	if cap(h.blk)-len(h.blk) < len(s) {
-		h.blk = make([]byte, 0, max(min(max(2*cap(h.blk), 256), 16<<10), len(s)))
-	}
-	i := len(h.blk)
-	h.blk = append(h.blk, s...) // never past cap: bytes already handed out stay as they are
-	return unsafe.String(&h.blk[i], len(s))
 }
 
 // merge adds o into h, copying: o is left as it was.
@@ -170,9 +138,15 @@ func (h *heavy) bound() {
 	for _, n := range h.m {
 		counts = append(counts, n)
 	}
-	slices.Sort(counts)
 	var keep []valCount
-	h.reduce(counts[len(counts)-1-heavyK], &keep) // the (heavyK+1)-th largest
+	h.reduce(depth(counts), &keep)
+}
+
+// depth is what a reduction lowers counts by: the (heavyK+1)-th largest
+// of counts (sorted in place).
+func depth(counts []int64) int64 {
+	slices.Sort(counts)
+	return counts[len(counts)-1-heavyK]
 }
 
 // reduce lowers every count by d, dropping those that reach zero. The
@@ -186,9 +160,9 @@ func (h *heavy) reduce(d int64, keep *[]valCount) {
 		}
 	}
 	clear(h.m)
-	h.blk = nil
+	h.ar = arena{}
 	for _, v := range k {
-		h.m[h.own(v.v)] = v.n
+		h.m[h.ar.str(v.v)] = v.n
 	}
 	clear(k)
 	*keep = k[:0]
