@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cloud-credentials-insights/cci/internal/trailgen"
@@ -39,5 +42,31 @@ func TestFloor(t *testing.T) {
 		if _, err := floor(dir, 2, own); err == nil {
 			t.Errorf("floor (own inflater %v) accepted an object that is not gzip", own)
 		}
+	}
+}
+
+// TestUsage runs ccibench's main in a child process: a bad -inflater, or
+// -floor with a command, is a usage error (exit 2), not a measurement.
+func TestUsage(t *testing.T) {
+	if args := os.Getenv("CCIBENCH_TEST_ARGS"); args != "" {
+		os.Args = append([]string{"ccibench"}, strings.Fields(args)...)
+		main()
+		return
+	}
+	dir := t.TempDir()
+	for _, args := range []string{
+		"-o " + filepath.Join(dir, "r") + " -floor " + dir + " -inflater zlib",
+		"-o " + filepath.Join(dir, "r") + " -floor " + dir + " -- true",
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestUsage$")
+		cmd.Env = append(os.Environ(), "CCIBENCH_TEST_ARGS="+args)
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "usage: ccibench") {
+			t.Errorf("ccibench %s: %v, %q; want exit 2 with the usage", args, err, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "r")); err == nil {
+		t.Error("a usage error wrote a result file")
 	}
 }
