@@ -3,7 +3,12 @@ package gunzip
 import (
 	"encoding/binary"
 	"errors"
+	"unsafe"
 )
+
+// maxMatchCopy is the most a match copy of the fast loop writes: 258
+// bytes rounded up to whole 16-byte words.
+const maxMatchCopy = 272
 
 // errCorrupt stops the fast path; klauspost/compress then reads the
 // object and says what is wrong with it.
@@ -209,9 +214,19 @@ func (z *Reader) huff(limit int) error {
 	// refill the buffer holds at least 56 real bits, more than a length,
 	// a distance and their extra bits take (48), so nothing is checked
 	// against nb. The careful loop below decodes the tail.
+	//
+	// Its memory access is unchecked: it reads the eight bytes at pos
+	// only while pos+8 <= n <= len(in), and writes at most maxMatchCopy
+	// bytes from w (three literals, or a match rounded up to 16-byte
+	// words) only while w <= limit, which is clamped here so that
+	// w+maxMatchCopy <= len(out). A match reads below w: its distance
+	// is checked against hist.
+	limit = min(limit, len(out)-maxMatchCopy)
+	last := min(n, len(in)) - 8
+	ip, op := unsafe.Pointer(unsafe.SliceData(in)), unsafe.Pointer(unsafe.SliceData(out))
 fast:
-	for w <= limit && pos+8 <= n {
-		bits |= binary.LittleEndian.Uint64(in[pos:]) << nb
+	for w <= limit && pos <= last {
+		bits |= load64(ip, pos) << (nb & 63)
 		pos += int(63-nb) >> 3
 		nb |= 56
 		e := lit[bits&(1<<litRoot-1)]
@@ -221,23 +236,23 @@ fast:
 			// loop the whole process runs 4.5% more instructions on
 			// the unique trail (callgrind).
 			l := uint(e & 0xff)
-			bits >>= l
+			bits >>= l & 63
 			nb -= l
-			out[w] = byte(e >> 16)
+			*(*byte)(unsafe.Add(op, w)) = byte(e >> 16)
 			w++
 			e = lit[bits&(1<<litRoot-1)]
 			if e>>8&0xff == tagLit {
 				l := uint(e & 0xff)
-				bits >>= l
+				bits >>= l & 63
 				nb -= l
-				out[w] = byte(e >> 16)
+				*(*byte)(unsafe.Add(op, w)) = byte(e >> 16)
 				w++
 				e = lit[bits&(1<<litRoot-1)]
 				if e>>8&0xff == tagLit {
 					l := uint(e & 0xff)
-					bits >>= l
+					bits >>= l & 63
 					nb -= l
-					out[w] = byte(e >> 16)
+					*(*byte)(unsafe.Add(op, w)) = byte(e >> 16)
 					w++
 					continue
 				}
@@ -247,14 +262,14 @@ fast:
 			}
 		}
 		if e>>8&0xff == tagSub {
-			e = lit[int(e>>16)+int(bits>>litRoot&(1<<(e&0xff)-1))]
+			e = lit[int(e>>16)+int(bits>>litRoot&(1<<(e&63)-1))]
 		}
 		l := uint(e & 0xff)
-		bits >>= l
+		bits >>= l & 63
 		nb -= l
 		tag := uint(e >> 8 & 0xff)
 		if tag == tagLit {
-			out[w] = byte(e >> 16)
+			*(*byte)(unsafe.Add(op, w)) = byte(e >> 16)
 			w++
 			continue
 		}
@@ -267,12 +282,12 @@ fast:
 			ended = true
 			break fast
 		}
-		length := int(e>>16) + int(bits&(1<<tag-1))
-		bits >>= tag
+		length := int(e>>16) + int(bits&(1<<(tag&63)-1))
+		bits >>= tag & 63
 		nb -= tag
 		e = dist[bits&(1<<distRoot-1)]
 		if e>>8&0xff == tagSub {
-			e = dist[int(e>>16)+int(bits>>distRoot&(1<<(e&0xff)-1))]
+			e = dist[int(e>>16)+int(bits>>distRoot&(1<<(e&63)-1))]
 		}
 		l = uint(e & 0xff)
 		tag = uint(e >> 8 & 0xff)
@@ -280,9 +295,9 @@ fast:
 			err, ended = errCorrupt, true
 			break
 		}
-		bits >>= l
-		d := int(e>>16) + int(bits&(1<<tag-1))
-		bits >>= tag
+		bits >>= l & 63
+		d := int(e>>16) + int(bits&(1<<(tag&63)-1))
+		bits >>= tag & 63
 		nb -= l + tag
 		if d > w-hist {
 			err, ended = errCorrupt, true // before the member's first byte
@@ -290,10 +305,15 @@ fast:
 		}
 		src := w - d
 		if d >= 16 {
-			for i := 0; i < length; i += 16 {
-				a, b := out[src+i:src+i+16], out[w+i:w+i+16]
-				binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(a))
-				binary.LittleEndian.PutUint64(b[8:], binary.LittleEndian.Uint64(a[8:]))
+			// Sixteen bytes at a time, the first 32 unconditionally: half
+			// the matches of a trail are shorter, and the loop's exit is
+			// the fast loop's most mispredicted branch. Bytes past length
+			// land in the slack after limit, which later output
+			// overwrites.
+			copy16(op, w, src)
+			copy16(op, w+16, src+16)
+			for i := 32; i < length; i += 16 {
+				copy16(op, w+i, src+i)
 			}
 		} else if d >= 8 {
 			for i := 0; i < length; i += 8 {
@@ -312,12 +332,12 @@ fast:
 		}
 		if nb < 48 {
 			if pos+8 <= n {
-				bits |= binary.LittleEndian.Uint64(in[pos:]) << nb
+				bits |= binary.LittleEndian.Uint64(in[pos:]) << (nb & 63)
 				pos += int(63-nb) >> 3
 				nb |= 56
 			} else {
 				for nb <= 56 && pos < n {
-					bits |= uint64(in[pos]) << nb
+					bits |= uint64(in[pos]) << (nb & 63)
 					pos++
 					nb += 8
 				}
@@ -325,14 +345,14 @@ fast:
 		}
 		e := lit[bits&(1<<litRoot-1)]
 		if e>>8&0xff == tagSub {
-			e = lit[int(e>>16)+int(bits>>litRoot&(1<<(e&0xff)-1))]
+			e = lit[int(e>>16)+int(bits>>litRoot&(1<<(e&63)-1))]
 		}
 		l := uint(e & 0xff)
 		if l > nb {
 			err = errCorrupt // past the end of the input
 			break
 		}
-		bits >>= l
+		bits >>= l & 63
 		nb -= l
 		tag := uint(e >> 8 & 0xff)
 		if tag == tagLit {
@@ -353,12 +373,12 @@ fast:
 			err = errCorrupt
 			break
 		}
-		length := int(e>>16) + int(bits&(1<<tag-1))
-		bits >>= tag
+		length := int(e>>16) + int(bits&(1<<(tag&63)-1))
+		bits >>= tag & 63
 		nb -= tag
 		e = dist[bits&(1<<distRoot-1)]
 		if e>>8&0xff == tagSub {
-			e = dist[int(e>>16)+int(bits>>distRoot&(1<<(e&0xff)-1))]
+			e = dist[int(e>>16)+int(bits>>distRoot&(1<<(e&63)-1))]
 		}
 		l = uint(e & 0xff)
 		tag = uint(e >> 8 & 0xff)
@@ -366,9 +386,9 @@ fast:
 			err = errCorrupt
 			break
 		}
-		bits >>= l
-		d := int(e>>16) + int(bits&(1<<tag-1))
-		bits >>= tag
+		bits >>= l & 63
+		d := int(e>>16) + int(bits&(1<<(tag&63)-1))
+		bits >>= tag & 63
 		nb -= l + tag
 		if d > w-hist {
 			err = errCorrupt // before the member's first byte
