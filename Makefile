@@ -7,7 +7,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 100000x
 SHARED   ?= ../shared
 
-.PHONY: all build test test-integration lint bench bench-large bench-shapes-large fuzz fuzz-smoke golden generate sample docs tidy-check ci
+.PHONY: all build test test-portable test-integration lint bench bench-large bench-shapes-large fuzz fuzz-smoke golden generate sample docs tidy-check ci
 
 all: build test
 
@@ -24,6 +24,11 @@ test:
 		echo "note: versitygw is not installed: the S3 integration tests will skip (make test-integration installs it)"
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
+
+# The gunzip fast loop's portable memory access (words_other.go) runs on
+# big-endian or alignment-strict machines only: a 386 build takes it here.
+test-portable:
+	GOARCH=386 $(GO) test -short -count=1 ./internal/extract/gunzip/
 
 test-integration:
 	VERSITYGW="$$(scripts/install-versitygw.sh)" $(GO) test -race -count=1 -run 'S3' -v ./internal/extract/... 2>&1 | grep -E '^(=== RUN|--- (PASS|FAIL|SKIP)|ok|FAIL|PASS)' | grep -v '=== RUN'; exit $${PIPESTATUS[0]}
