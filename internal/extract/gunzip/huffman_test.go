@@ -46,7 +46,7 @@ func TestBuild(t *testing.T) {
 				t.Fatalf("%d symbols", len(tc.lengths))
 			}
 			table := new([litTableLen]uint32)
-			ok := build(table[:], tc.lengths, litRoot, clenEntry)
+			ok := build(table[:], tc.lengths, litRoot, entries(len(tc.lengths), clenEntry))
 			if ok != tc.ok {
 				t.Fatalf("build = %v, want %v", ok, tc.ok)
 			}

@@ -115,7 +115,7 @@ func (z *Reader) dynamic() error {
 		cl[codeOrder[i]] = uint8(v)
 	}
 	var ct [1 << clenRoot]uint32
-	if !build(ct[:], cl[:], clenRoot, clenEntry) {
+	if !build(ct[:], cl[:], clenRoot, clenEntries) {
 		return errCorrupt
 	}
 	lens := z.lens[:nlit+ndist]
@@ -172,7 +172,7 @@ func (z *Reader) dynamic() error {
 	if z.dynLit == nil {
 		z.dynLit, z.dynDist = new([litTableLen]uint32), new([distTableLen]uint32)
 	}
-	if !build(z.dynLit[:], lens[:nlit], litRoot, litEntry) || !build(z.dynDist[:], lens[nlit:], distRoot, distEntry) {
+	if !build(z.dynLit[:], lens[:nlit], litRoot, litEntries) || !build(z.dynDist[:], lens[nlit:], distRoot, distEntries) {
 		return errCorrupt
 	}
 	return nil
