@@ -7,7 +7,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 100000x
 SHARED   ?= ../shared
 
-.PHONY: all build test test-portable test-integration lint bench bench-large bench-shapes-large fuzz fuzz-smoke golden generate sample docs tidy-check ci
+.PHONY: all build pgo test test-portable test-integration lint bench bench-large bench-shapes-large fuzz fuzz-smoke golden generate sample docs tidy-check ci
 
 all: build test
 
@@ -88,6 +88,17 @@ generate:
 # fails while it is stale).
 docs:
 	$(GO) test ./cmd/cci/ -run '^TestManPage$$' -count=1 -update
+
+# cmd/cci/default.pgo, the CPU profile go build optimizes cci with
+# (profile-guided optimization: every go build and go install of ./cmd/cci
+# uses it): extract.Run in process on the unique, mixed and bench trails of
+# issue 14, merged. Regenerate after large changes to the extract path.
+pgo:
+	@d="$$(mktemp -d)"; trap 'rm -rf "$$d"' EXIT; \
+	for s in unique mixed bench; do \
+		CCI_BENCH_SHAPES=$$s $(GO) test -run '^$$' -bench '^BenchmarkInProcess$$' -benchtime 6x -cpuprofile "$$d/$$s.out" -o "$$d/procbench.test" ./internal/procbench/ || exit 1; \
+	done; \
+	$(GO) tool pprof -proto "$$d"/*.out > cmd/cci/default.pgo
 
 # Regenerate the sample trail in testdata/trails/sample.
 sample:
