@@ -12,14 +12,17 @@ import "math/bits"
 //     index the subtable);
 //   - tag: for the literal/length code tagLit, tagEOB, or the number of
 //     extra bits of a length (0-5); for the distance code the number of
-//     extra bits of a distance (0-13); tagSub and tagBad in both;
+//     extra bits of a distance (0-13); tagSub and tagBad in both. The
+//     tags are single bits above any count of extra bits, so the decoder
+//     tells a literal or a link by testing one bit, and anything at or
+//     above tagSub is no length or distance;
 //   - value: the literal, the base length or distance, the subtable's
 //     offset.
 const (
-	tagLit = 16
-	tagEOB = 17
-	tagSub = 18
-	tagBad = 19
+	tagSub = 0x10
+	tagBad = 0x20
+	tagEOB = 0x40
+	tagLit = 0x80
 
 	litRoot  = 10
 	distRoot = 8

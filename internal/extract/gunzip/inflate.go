@@ -230,7 +230,7 @@ fast:
 		pos += int(63-nb) >> 3
 		nb |= 56
 		e := lit[bits&(1<<litRoot-1)]
-		if e>>8&0xff == tagLit {
+		if e&(tagLit<<8) != 0 {
 			// Up to three literals from the primary table (10 bits
 			// each at most) before the next refill, written out: as a
 			// loop the whole process runs 4.5% more instructions on
@@ -241,14 +241,14 @@ fast:
 			*(*byte)(unsafe.Add(op, w)) = byte(e >> 16)
 			w++
 			e = lit[bits&(1<<litRoot-1)]
-			if e>>8&0xff == tagLit {
+			if e&(tagLit<<8) != 0 {
 				l := uint(e & 0xff)
 				bits >>= l & 63
 				nb -= l
 				*(*byte)(unsafe.Add(op, w)) = byte(e >> 16)
 				w++
 				e = lit[bits&(1<<litRoot-1)]
-				if e>>8&0xff == tagLit {
+				if e&(tagLit<<8) != 0 {
 					l := uint(e & 0xff)
 					bits >>= l & 63
 					nb -= l
@@ -261,7 +261,7 @@ fast:
 				continue
 			}
 		}
-		if e>>8&0xff == tagSub {
+		if e&(tagSub<<8) != 0 {
 			e = lit[int(e>>16)+int(bits>>litRoot&(1<<(e&63)-1))]
 		}
 		l := uint(e & 0xff)
@@ -273,7 +273,7 @@ fast:
 			w++
 			continue
 		}
-		if tag >= tagLit {
+		if tag >= tagSub {
 			if tag == tagEOB {
 				z.endBlock()
 			} else {
@@ -286,12 +286,12 @@ fast:
 		bits >>= tag & 63
 		nb -= tag
 		e = dist[bits&(1<<distRoot-1)]
-		if e>>8&0xff == tagSub {
+		if e&(tagSub<<8) != 0 {
 			e = dist[int(e>>16)+int(bits>>distRoot&(1<<(e&63)-1))]
 		}
 		l = uint(e & 0xff)
 		tag = uint(e >> 8 & 0xff)
-		if tag >= tagLit {
+		if tag >= tagSub {
 			err, ended = errCorrupt, true
 			break
 		}
@@ -344,7 +344,7 @@ fast:
 			}
 		}
 		e := lit[bits&(1<<litRoot-1)]
-		if e>>8&0xff == tagSub {
+		if e&(tagSub<<8) != 0 {
 			e = lit[int(e>>16)+int(bits>>litRoot&(1<<(e&63)-1))]
 		}
 		l := uint(e & 0xff)
@@ -360,7 +360,7 @@ fast:
 			w++
 			continue
 		}
-		if tag >= tagLit {
+		if tag >= tagSub {
 			if tag == tagEOB {
 				z.endBlock()
 			} else {
@@ -377,12 +377,12 @@ fast:
 		bits >>= tag & 63
 		nb -= tag
 		e = dist[bits&(1<<distRoot-1)]
-		if e>>8&0xff == tagSub {
+		if e&(tagSub<<8) != 0 {
 			e = dist[int(e>>16)+int(bits>>distRoot&(1<<(e&63)-1))]
 		}
 		l = uint(e & 0xff)
 		tag = uint(e >> 8 & 0xff)
-		if tag >= tagLit || l+tag > nb {
+		if tag >= tagSub || l+tag > nb {
 			err = errCorrupt
 			break
 		}
