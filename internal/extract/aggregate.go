@@ -363,7 +363,11 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 	k := a.key[:0]
 	for _, f := range [...]string{name, typ, subject, arn, account, r.AWSRegion,
 		r.EventSource, r.EventName, r.ErrorCode, denial.Action, denial.Cause} {
-		k = binary.AppendUvarint(k, uint64(len(f)))
+		if len(f) < 0x80 {
+			k = append(k, byte(len(f))) // AppendUvarint's byte, without its loop
+		} else {
+			k = binary.AppendUvarint(k, uint64(len(f)))
+		}
 		k = append(k, f...)
 	}
 	if denied {
