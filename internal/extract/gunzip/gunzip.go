@@ -31,7 +31,7 @@ const (
 	inPad   = 8
 	histLen = 32 << 10
 	outLen  = 96 << 10
-	outSafe = outLen - 258 - 16 // a match may start at or below this (its last 16-byte word may run past it)
+	outSafe = outLen - 258 - 16 // a match may start at or below this: the fast loop writes up to maxMatchCopy bytes from it
 )
 
 // Reader is a gzip reader. The zero value is ready for Reset.
