@@ -57,7 +57,8 @@ type aggregate struct {
 	touched   []*idAgg
 	gen       uint32
 	chunkRecs int
-	arena     arena // the strings of the current chunks' values
+	arena     chunkArena // the strings of the current chunk's values
+	spare     spares     // buffers of folded chunks, for the next ones
 }
 
 // maxShapes bounds the shape cache; when full it starts again, which
@@ -199,23 +200,67 @@ type valCount struct {
 
 // chunkVals counts one field of one identity in the current chunk: vs
 // holds each distinct value once, idx finds it. Strings live in the
-// aggregate's arena: a chunk's values are handed over, and the
-// summary that folds them copies only those it keeps.
+// aggregate's chunk arena: a chunk's values and blocks are handed over,
+// the summary that folds them copies only those it keeps, and the
+// buffers come back as spares (tops.go, sequencer.fold and refill).
 type chunkVals struct {
 	idx map[string]int32
 	vs  []valCount
 }
 
-// take returns the chunk's values (one allocation) and empties c.
-func (c *chunkVals) take() []valCount {
+// take returns the chunk's values and empties c, giving it a spare
+// slice for the next chunk.
+func (c *chunkVals) take(sp *spares) []valCount {
 	if len(c.vs) == 0 {
 		return nil
 	}
-	out := slices.Clone(c.vs)
+	out := c.vs
 	clear(c.idx)
-	clear(c.vs)
-	c.vs = c.vs[:0]
+	c.vs = sp.vals(cap(out))
 	return out
+}
+
+// spares are the buffers of folded chunks: the chunks' identity lists,
+// value lists and arena blocks, emptied. A worker takes from its own and
+// refills them from the sequencer when it delivers a chunk, so that
+// counting a chunk allocates only where it holds more than the last one.
+type spares struct {
+	ids    [][]chunkID
+	valss  [][]valCount
+	blocks [][]byte
+}
+
+// vals returns a spare value list, or a new one with room for n.
+func (sp *spares) vals(n int) []valCount {
+	if k := len(sp.valss) - 1; k >= 0 {
+		v := sp.valss[k]
+		sp.valss[k] = nil
+		sp.valss = sp.valss[:k]
+		return v
+	}
+	return make([]valCount, 0, n)
+}
+
+// idList returns a spare identity list, or a new one with room for n.
+func (sp *spares) idList(n int) []chunkID {
+	if k := len(sp.ids) - 1; k >= 0 {
+		v := sp.ids[k]
+		sp.ids[k] = nil
+		sp.ids = sp.ids[:k]
+		return v
+	}
+	return make([]chunkID, 0, n)
+}
+
+// block returns a spare arena block, or a new one.
+func (sp *spares) block() []byte {
+	if k := len(sp.blocks) - 1; k >= 0 {
+		v := sp.blocks[k]
+		sp.blocks[k] = nil
+		sp.blocks = sp.blocks[:k]
+		return v
+	}
+	return make([]byte, 0, arenaBlock)
 }
 
 // lastCount caches the index of the last value counted in one chunkVals,
@@ -227,7 +272,7 @@ type lastCount struct {
 
 // count adds one to s's counter in c, of chunk generation gen; nothing for
 // "".
-func (l *lastCount) count(gen uint32, c *chunkVals, ar *arena, s string) {
+func (l *lastCount) count(gen uint32, c *chunkVals, ar *chunkArena, sp *spares, s string) {
 	if s == "" {
 		return
 	}
@@ -242,7 +287,7 @@ func (l *lastCount) count(gen uint32, c *chunkVals, ar *arena, s string) {
 				i, ok = c.idx[k]
 			}
 			if !ok {
-				k = ar.str(k)
+				k = ar.str(k, sp)
 				i = int32(len(c.vs))
 				c.vs = append(c.vs, valCount{v: k})
 				c.idx[k] = i
@@ -255,20 +300,81 @@ func (l *lastCount) count(gen uint32, c *chunkVals, ar *arena, s string) {
 
 // arena copies short strings into shared blocks, so that keeping a new
 // value costs a copy, not an allocation. Blocks grow from 256 bytes to
-// 16 KiB; a block lives while any string of it does. Bytes handed out are
-// never written again.
-type arena struct{ block []byte }
+// heavyBlock; a block lives while any string of it does, and bytes handed
+// out are never written again while it may. Full-size blocks are recorded:
+// once no string of the arena is in use (a summary's reduction has copied
+// its survivors into another arena), release hands them to a pool that
+// later arenas take from.
+type arena struct {
+	block []byte
+	full  [][]byte // the full-size blocks, block last when it is one
+}
 
-// arenaBlock is the largest block; strings over an eighth of it get their
-// own allocation.
+// heavyBlock is the largest block of an arena; strings over an eighth of
+// it get their own allocation.
+const heavyBlock = 4 << 10
+
+// str copies s into ar; a full-size block comes from pool where it has
+// one (pool may be nil).
+func (ar *arena) str(s string, pool *[][]byte) string {
+	if len(s) == 0 || len(s) > heavyBlock/8 {
+		return strings.Clone(s)
+	}
+	if len(ar.block)+len(s) > cap(ar.block) {
+		ar.grow(min(max(2*cap(ar.block), 256), heavyBlock), pool)
+	}
+	n := len(ar.block)
+	ar.block = append(ar.block, s...)
+	return unsafe.String(&ar.block[n], len(s))
+}
+
+// grow starts a block of n bytes.
+func (ar *arena) grow(n int, pool *[][]byte) {
+	if n < heavyBlock {
+		ar.block = make([]byte, 0, n)
+		return
+	}
+	if pool != nil && len(*pool) > 0 {
+		p := *pool
+		ar.block = p[len(p)-1]
+		p[len(p)-1] = nil
+		*pool = p[:len(p)-1]
+	} else {
+		ar.block = make([]byte, 0, heavyBlock)
+	}
+	ar.full = append(ar.full, ar.block)
+}
+
+// release empties ar, handing its full-size blocks to pool (nil: to the
+// collector): no string of ar may be used after it.
+func (ar *arena) release(pool *[][]byte) {
+	if pool != nil {
+		for _, b := range ar.full {
+			*pool = append(*pool, b[:0])
+		}
+	}
+	*ar = arena{}
+}
+
+// arenaBlock is a chunk arena's block; strings over an eighth of it get
+// their own allocation.
 const arenaBlock = 16 << 10
 
-func (ar *arena) str(s string) string {
+// chunkArena is arena's kind for one chunk's values: full-size blocks,
+// each recorded so that they are handed over with the chunk and, once it
+// is folded, reused for a later one.
+type chunkArena struct {
+	block  []byte
+	blocks [][]byte // every block of the chunk, block last
+}
+
+func (ar *chunkArena) str(s string, sp *spares) string {
 	if len(s) == 0 || len(s) > arenaBlock/8 {
 		return strings.Clone(s)
 	}
 	if len(ar.block)+len(s) > cap(ar.block) {
-		ar.block = make([]byte, 0, min(max(2*cap(ar.block), 256), arenaBlock))
+		ar.block = sp.block()
+		ar.blocks = append(ar.blocks, ar.block)
 	}
 	n := len(ar.block)
 	ar.block = append(ar.block, s...)
@@ -401,8 +507,8 @@ func (a *aggregate) add(name, typ, subject string, r *ctjson.Record, t int64) {
 		a.touched = append(a.touched, id)
 	}
 	a.chunkRecs++
-	sh.ip.count(a.gen, &id.cips, &a.arena, r.SourceIPAddress)
-	sh.agent.count(a.gen, &id.cagents, &a.arena, r.UserAgent)
+	sh.ip.count(a.gen, &id.cips, &a.arena, &a.spare, r.SourceIPAddress)
+	sh.agent.count(a.gen, &id.cagents, &a.arena, &a.spare, r.UserAgent)
 	for i := range sh.acts {
 		x := &sh.acts[i]
 		x.act.count++
@@ -589,21 +695,23 @@ const topN = 10
 
 // takeChunk ends the current chunk: it returns what the chunk counted of
 // each identity (strings owned by the result) and starts the next.
-func (a *aggregate) takeChunk() []chunkID {
+func (a *aggregate) takeChunk() chunk {
 	a.chunkRecs = 0
 	if len(a.touched) == 0 {
-		return nil
+		return chunk{}
 	}
-	ids := make([]chunkID, 0, len(a.touched))
+	ids := a.spare.idList(len(a.touched))
 	for _, id := range a.touched {
-		ids = append(ids, chunkID{name: id.name, ips: id.cips.take(), agents: id.cagents.take()})
+		ids = append(ids, chunkID{name: id.name, ips: id.cips.take(&a.spare), agents: id.cagents.take(&a.spare)})
 	}
+	c := chunk{ids: ids, blocks: a.arena.blocks}
+	a.arena = chunkArena{}
 	clear(a.touched)
 	a.touched = a.touched[:0]
 	if a.gen++; a.gen == 0 {
 		a.gen = 1 // a lastCount's zero generation is never current
 	}
-	return ids
+	return c
 }
 
 // identities converts the aggregate into events.json entries, keeping the

@@ -440,8 +440,8 @@ func (w *worker) decode(body io.Reader, stat *events.Stat) error {
 // endChunk hands the sequencer what the current chunk counted; last ends
 // the object (every object handed to a worker ends, read or not).
 func (w *worker) endChunk(last bool) {
-	ids := w.agg.takeChunk()
-	w.r.tops.deliver(w.cur.srcIdx, w.cur.ord, ids, last)
+	c := w.agg.takeChunk()
+	w.r.tops.deliver(w.cur.srcIdx, w.cur.ord, c, last, &w.agg.spare)
 }
 
 func (w *worker) publishLatest() {

@@ -49,14 +49,56 @@ type chunkID struct {
 	ips, agents []valCount
 }
 
+// chunk is what one chunk counted: its identities and the arena blocks
+// that hold their values. Once folded, its buffers are recycled: nothing
+// may keep a string of it.
+type chunk struct {
+	ids    []chunkID
+	blocks [][]byte
+}
+
 // heavy is a bounded summary of one field of one identity.
+//
+// Value v's count is n[idx[v]]. A count is updated in n, never by
+// assigning to the map: assigning m[k] for an existing k stores k again
+// (Go maps replace the key), and the chunk strings a fold adds from are
+// recycled once folded (sequencer.fold).
 type heavy struct {
-	m      map[string]int64
+	idx    map[string]int32
+	n      []int64
 	approx bool // reduced at least once: counts may be low (see above)
 	// ar holds the strings of h's values; a reduction copies its
-	// survivors into a new one, so blocks live no longer than the values
-	// they hold.
+	// survivors into a new one and releases the old.
 	ar arena
+}
+
+// insert adds v, new to h, with count n, copying v into h's arena, whose
+// full-size blocks come from pool (may be nil).
+func (h *heavy) insert(v string, n int64, pool *[][]byte) {
+	if h.idx == nil {
+		h.idx = map[string]int32{}
+	}
+	v = h.ar.str(v, pool)
+	h.idx[v] = int32(len(h.n))
+	h.n = append(h.n, n)
+}
+
+// bump adds n to v's count, inserting v if it is new.
+func (h *heavy) bump(v string, n int64, pool *[][]byte) {
+	if i, ok := h.idx[v]; ok {
+		h.n[i] += n
+		return
+	}
+	h.insert(v, n, pool)
+}
+
+// counts returns h's values and counts.
+func (h *heavy) counts() map[string]int64 {
+	out := make(map[string]int64, len(h.idx))
+	for v, i := range h.idx {
+		out[v] = h.n[i]
+	}
+	return out
 }
 
 // foldScratch is heavy.add's scratch, kept between chunks by whoever
@@ -65,14 +107,17 @@ type foldScratch struct {
 	fresh  []valCount
 	counts []int64
 	keep   []valCount
+	// blocks are arena blocks that reductions released, for the
+	// arenas of later ones.
+	blocks [][]byte
 }
 
 func (h *heavy) add(vs []valCount, sc *foldScratch) {
 	if len(vs) == 0 {
 		return
 	}
-	if h.m == nil {
-		h.m = make(map[string]int64, min(len(vs), heavyMax))
+	if h.idx == nil {
+		h.idx = make(map[string]int32, min(len(vs), heavyMax))
 	}
 	// The result is what adding every value and then calling bound would
 	// give, but past the bound a value new to h whose count does not
@@ -80,32 +125,29 @@ func (h *heavy) add(vs []valCount, sc *foldScratch) {
 	// account that is nearly every value of a chunk.
 	fresh := sc.fresh[:0]
 	for _, v := range vs {
-		if n, ok := h.m[v.v]; ok {
-			h.m[v.v] = n + v.n
+		if i, ok := h.idx[v.v]; ok {
+			h.n[i] += v.n
 		} else {
 			fresh = append(fresh, v)
 		}
 	}
-	if len(h.m)+len(fresh) <= heavyMax {
+	if len(h.n)+len(fresh) <= heavyMax {
 		for _, v := range fresh {
-			h.m[h.ar.str(v.v)] = v.n
+			h.insert(v.v, v.n, &sc.blocks)
 		}
 		clear(fresh) // drop the chunk's strings
 		sc.fresh = fresh[:0]
 		return
 	}
-	counts := sc.counts[:0]
-	for _, n := range h.m {
-		counts = append(counts, n)
-	}
+	counts := append(sc.counts[:0], h.n...)
 	for _, v := range fresh {
 		counts = append(counts, v.n)
 	}
 	d := depth(counts)
-	h.reduce(d, &sc.keep)
+	h.reduce(d, &sc.keep, &sc.blocks)
 	for _, v := range fresh {
 		if v.n > d {
-			h.m[h.ar.str(v.v)] = v.n - d
+			h.insert(v.v, v.n-d, &sc.blocks)
 		}
 	}
 	clear(fresh) // drop the chunk's strings
@@ -114,32 +156,21 @@ func (h *heavy) add(vs []valCount, sc *foldScratch) {
 
 // merge adds o into h, copying: o is left as it was.
 func (h *heavy) merge(o *heavy) {
-	if len(o.m) == 0 {
-		h.approx = h.approx || o.approx
-		return
-	}
-	if h.m == nil {
-		h.m = make(map[string]int64, len(o.m))
-	}
-	for v, n := range o.m {
-		h.m[v] += n
+	for v, i := range o.idx {
+		h.bump(v, o.n[i], nil)
 	}
 	h.approx = h.approx || o.approx
 	h.bound()
 }
 
 // bound reduces h when it holds more than heavyMax values. The result
-// depends on the counts only, never on the map's iteration order.
+// depends on the counts only, never on the order of h's values.
 func (h *heavy) bound() {
-	if len(h.m) <= heavyMax {
+	if len(h.n) <= heavyMax {
 		return
 	}
-	counts := make([]int64, 0, len(h.m))
-	for _, n := range h.m {
-		counts = append(counts, n)
-	}
 	var keep []valCount
-	h.reduce(depth(counts), &keep)
+	h.reduce(depth(slices.Clone(h.n)), &keep, nil)
 }
 
 // depth is what a reduction lowers counts by: the (heavyK+1)-th largest
@@ -150,33 +181,38 @@ func depth(counts []int64) int64 {
 }
 
 // reduce lowers every count by d, dropping those that reach zero. The
-// survivors (at most heavyK) are copied into a new block, so the strings
-// of the dropped values are freed with their blocks; keep is scratch.
-func (h *heavy) reduce(d int64, keep *[]valCount) {
+// survivors (at most heavyK) are copied into a new arena and the old one
+// is released to pool, so the strings of the dropped values go with it;
+// keep is scratch.
+func (h *heavy) reduce(d int64, keep *[]valCount, pool *[][]byte) {
 	k := (*keep)[:0]
-	for v, n := range h.m {
-		if n > d {
-			k = append(k, valCount{v, n - d})
+	for v, i := range h.idx {
+		if c := h.n[i]; c > d {
+			k = append(k, valCount{v, c - d})
 		}
 	}
-	clear(h.m)
+	clear(h.idx)
+	h.n = h.n[:0]
+	old := h.ar
 	h.ar = arena{}
+	h.ar.grow(heavyBlock, pool)
 	for _, v := range k {
-		h.m[h.ar.str(v.v)] = v.n
+		h.insert(v.v, v.n, pool)
 	}
 	clear(k)
 	*keep = k[:0]
+	old.release(pool)
 	h.approx = true
 }
 
 // top returns the n largest counts, ties by value.
 func (h *heavy) top(n int) []events.Count {
-	if len(h.m) == 0 {
+	if len(h.n) == 0 {
 		return nil
 	}
-	out := make([]events.Count, 0, len(h.m))
-	for v, c := range h.m {
-		out = append(out, events.Count{Value: v, Count: c})
+	out := make([]events.Count, 0, len(h.n))
+	for v, i := range h.idx {
+		out = append(out, events.Count{Value: v, Count: h.n[i]})
 	}
 	slices.SortFunc(out, func(x, y events.Count) int {
 		if x.Count != y.Count {
@@ -231,7 +267,7 @@ func (t tops) merge(o tops) {
 
 // pendingObj holds the chunks of one object delivered before its turn.
 type pendingObj struct {
-	chunks [][]chunkID
+	chunks []chunk
 	done   bool // its last chunk is among them
 }
 
@@ -252,6 +288,9 @@ type sequencer struct {
 	srcs     []*srcSeq
 	npending int  // chunks held in pending, over every source
 	stopped  bool // the run is being cancelled: nobody waits any more
+	// free holds the buffers of folded chunks until a worker takes them.
+	// It never holds more than the chunks that were once in flight.
+	free spares
 }
 
 func newSequencer(sources int) *sequencer {
@@ -276,13 +315,17 @@ func (s *sequencer) watch(ctx context.Context) (stop func() bool) {
 
 // deliver hands over a chunk of object ord of source src; last says it is
 // the object's final chunk (every object handed out delivers one, empty or
-// not). It waits while too many chunks are ahead of the fold.
-func (s *sequencer) deliver(src int, ord int64, ids []chunkID, last bool) {
+// not). It waits while too many chunks are ahead of the fold. When sp is
+// not nil, it gets as many spare buffers as c holds, where there are.
+func (s *sequencer) deliver(src int, ord int64, c chunk, last bool, sp *spares) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if sp != nil {
+		defer s.refill(sp, c)
+	}
 	q := s.srcs[src]
 	if ord == q.next {
-		q.sums.fold(ids, &q.sc)
+		s.fold(q, c)
 		if last {
 			q.next++
 			s.drain(q)
@@ -295,14 +338,52 @@ func (s *sequencer) deliver(src int, ord int64, ids []chunkID, last bool) {
 		p = &pendingObj{}
 		q.pending[ord] = p
 	}
-	if len(ids) > 0 {
-		p.chunks = append(p.chunks, ids)
+	if len(c.ids) > 0 {
+		p.chunks = append(p.chunks, c)
 		s.npending++
 	}
 	p.done = p.done || last
 	for s.npending > foldWindow && !s.stopped && q.next < ord {
 		s.cond.Wait()
 	}
+}
+
+// fold folds c into q's summaries and recycles its buffers.
+func (s *sequencer) fold(q *srcSeq, c chunk) {
+	q.sums.fold(c.ids, &q.sc)
+	for i := range c.ids {
+		id := &c.ids[i]
+		if cap(id.ips) > 0 {
+			s.free.valss = append(s.free.valss, id.ips[:0])
+		}
+		if cap(id.agents) > 0 {
+			s.free.valss = append(s.free.valss, id.agents[:0])
+		}
+	}
+	if cap(c.ids) > 0 {
+		clear(c.ids)
+		s.free.ids = append(s.free.ids, c.ids[:0])
+	}
+	for _, b := range c.blocks {
+		s.free.blocks = append(s.free.blocks, b[:0])
+	}
+}
+
+// refill moves spares into sp until it holds as many as c used.
+func (s *sequencer) refill(sp *spares, c chunk) {
+	sp.valss = moveSpares(sp.valss, &s.free.valss, 2*len(c.ids))
+	sp.blocks = moveSpares(sp.blocks, &s.free.blocks, len(c.blocks))
+	sp.ids = moveSpares(sp.ids, &s.free.ids, 1)
+}
+
+// moveSpares moves items from the end of *from to dst until dst holds n.
+func moveSpares[T any](dst []T, from *[]T, n int) []T {
+	f := *from
+	k := min(max(n-len(dst), 0), len(f))
+	dst = append(dst, f[len(f)-k:]...)
+	clear(f[len(f)-k:])
+	*from = f[:len(f)-k]
+	return dst
 }
 
 // drain folds the pending chunks that are now in turn.
@@ -313,7 +394,7 @@ func (s *sequencer) drain(q *srcSeq) {
 			return
 		}
 		for _, c := range p.chunks {
-			q.sums.fold(c, &q.sc)
+			s.fold(q, c)
 		}
 		s.npending -= len(p.chunks)
 		p.chunks = nil
@@ -339,7 +420,7 @@ func (s *sequencer) flush() {
 		for _, o := range ords {
 			p := q.pending[o]
 			for _, c := range p.chunks {
-				q.sums.fold(c, &q.sc)
+				s.fold(q, c)
 			}
 			s.npending -= len(p.chunks)
 			delete(q.pending, o)

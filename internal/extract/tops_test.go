@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -41,7 +42,10 @@ func makeStream(rng *rand.Rand, n, distinct, size int) (stream, map[string]int64
 }
 
 func exactTop(m map[string]int64, n int) []events.Count {
-	h := heavy{m: m}
+	var h heavy
+	for v, c := range m {
+		h.insert(v, c, nil)
+	}
 	return h.top(n)
 }
 
@@ -74,8 +78,8 @@ func TestHeavyExactWithinBound(t *testing.T) {
 	for v := range heavyMax + 1 {
 		h.add([]valCount{{v: fmt.Sprint(v), n: 1}}, &foldScratch{})
 	}
-	if !h.approx || len(h.m) > heavyMax {
-		t.Errorf("%d distinct values: approx=%v, %d kept; want approximate and at most %d", heavyMax+1, h.approx, len(h.m), heavyMax)
+	if !h.approx || len(h.n) > heavyMax {
+		t.Errorf("%d distinct values: approx=%v, %d kept; want approximate and at most %d", heavyMax+1, h.approx, len(h.n), heavyMax)
 	}
 }
 
@@ -95,18 +99,19 @@ func TestHeavyBound(t *testing.T) {
 			t.Fatalf("seed %d: %d distinct values, not marked approximate", seed, len(exact))
 		}
 		slack := int64(n) / (heavyK + 1)
-		for v, got := range h.m {
+		kept := h.counts()
+		for v, got := range kept {
 			if got > exact[v] || got < exact[v]-slack {
 				t.Errorf("seed %d: %s counted %d, true %d, allowed down to %d", seed, v, got, exact[v], exact[v]-slack)
 			}
 		}
 		for v, c := range exact {
-			if _, ok := h.m[v]; c > slack && !ok {
+			if _, ok := kept[v]; c > slack && !ok {
 				t.Errorf("seed %d: %s (%d of %d) lost", seed, v, c, n)
 			}
 		}
-		if len(h.m) > heavyMax {
-			t.Errorf("seed %d: %d values kept, want at most %d", seed, len(h.m), heavyMax)
+		if len(kept) > heavyMax {
+			t.Errorf("seed %d: %d values kept, want at most %d", seed, len(kept), heavyMax)
 		}
 	}
 }
@@ -164,9 +169,9 @@ func TestSequencerOrder(t *testing.T) {
 								d *= 20
 							}
 							time.Sleep(d)
-							s.deliver(0, int64(i), c, false)
+							s.deliver(0, int64(i), chunk{ids: slices.Clone(c)}, false, nil) // deliver takes the list
 						}
-						s.deliver(0, int64(i), nil, true)
+						s.deliver(0, int64(i), chunk{}, true, nil)
 					}
 				}()
 			}
@@ -185,6 +190,47 @@ func TestSequencerOrder(t *testing.T) {
 	}
 }
 
+// TestRecycledChunks: a folded chunk's buffers go back to the worker,
+// which writes over them for its next chunks; the summaries must not
+// notice. Values stay within heavyMax, so the counts are exact.
+func TestRecycledChunks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	chunks, exact := makeStream(rng, 40_000, 400, 600)
+	s := newSequencer(1)
+	var sp spares
+	var ar chunkArena
+	returned := 0
+	for i, c := range chunks {
+		vs := sp.vals(len(c))
+		for _, v := range c {
+			vs = append(vs, valCount{v: ar.str(v.v, &sp), n: v.n})
+		}
+		ch := chunk{ids: append(sp.idList(1), chunkID{name: "a", ips: vs}), blocks: ar.blocks}
+		ar = chunkArena{}
+		s.deliver(0, int64(i), ch, true, &sp)
+		returned += len(sp.blocks)
+		for _, b := range sp.blocks {
+			b = b[:cap(b)]
+			for j := range b {
+				b[j] = 'X'
+			}
+		}
+		for _, v := range sp.valss {
+			v = v[:cap(v)]
+			for j := range v {
+				v[j] = valCount{v: "scribbled", n: 1 << 40}
+			}
+		}
+	}
+	if returned == 0 {
+		t.Fatal("no block came back to the worker")
+	}
+	got := s.result()["a"]
+	if got == nil || got.ips.approx || !reflect.DeepEqual(got.ips.counts(), exact) {
+		t.Errorf("the summary changed with the recycled buffers")
+	}
+}
+
 // TestSequencerCancel: a worker waiting behind a gap (an object whose
 // worker was stopped) is released when the run's context ends, and what
 // it delivered still counts.
@@ -197,7 +243,7 @@ func TestSequencerCancel(t *testing.T) {
 	go func() {
 		defer close(done)
 		for i := int64(1); i <= foldWindow+2; i++ { // object 0 never ends
-			s.deliver(0, i, []chunkID{{name: "a", ips: []valCount{{v: "x", n: 1}}}}, true)
+			s.deliver(0, i, chunk{ids: []chunkID{{name: "a", ips: []valCount{{v: "x", n: 1}}}}}, true, nil)
 		}
 	}()
 	select {
@@ -318,7 +364,7 @@ func TestHeavyAddIsAddThenBound(t *testing.T) {
 		n := 5_000 + rng.IntN(40_000)
 		chunks, _ := makeStream(rng, n, 100+rng.IntN(5_000), 1+rng.IntN(chunkRecords))
 		var got heavy
-		want := heavy{m: map[string]int64{}}
+		var want heavy
 		sc := &foldScratch{}
 		var other heavy
 		for i, c := range chunks {
@@ -327,12 +373,12 @@ func TestHeavyAddIsAddThenBound(t *testing.T) {
 				other.add(c[:len(c)/2], sc)
 			}
 			for _, v := range c {
-				want.m[v.v] += v.n
+				want.bump(v.v, v.n, nil)
 			}
 			want.bound()
-			if !reflect.DeepEqual(got.m, want.m) || got.approx != want.approx {
+			if !reflect.DeepEqual(got.counts(), want.counts()) || got.approx != want.approx {
 				t.Fatalf("seed %d, chunk %d: add differs from add-then-bound (%d values against %d, approx %v against %v)",
-					seed, i, len(got.m), len(want.m), got.approx, want.approx)
+					seed, i, len(got.n), len(want.n), got.approx, want.approx)
 			}
 		}
 		for _, v := range sc.fresh[:cap(sc.fresh)] {
