@@ -201,44 +201,39 @@ type valCount struct {
 // chunkVals counts one field of one identity in the current chunk: vs
 // holds each distinct value once, idx finds it. Strings live in the
 // aggregate's chunk arena: a chunk's values and blocks are handed over,
-// the summary that folds them copies only those it keeps, and the
-// buffers come back as spares (tops.go, sequencer.fold and refill).
+// the summary that folds them copies only those it keeps, and the blocks
+// come back as spares (tops.go, sequencer.fold and refill).
 type chunkVals struct {
 	idx map[string]int32
 	vs  []valCount
 }
 
-// take returns the chunk's values and empties c, giving it a spare
-// slice for the next chunk.
-func (c *chunkVals) take(sp *spares) []valCount {
+// take returns a copy of the chunk's values (one allocation of their
+// size) and empties c. The lists are copied, not recycled like the
+// blocks: handed from identity to identity, a recycled list keeps the
+// room the busiest one grew it to, and the lists' room crept up with the
+// length of the run.
+func (c *chunkVals) take() []valCount {
 	if len(c.vs) == 0 {
 		return nil
 	}
-	out := c.vs
+	out := slices.Clone(c.vs)
 	clear(c.idx)
-	c.vs = sp.vals(cap(out))
+	clear(c.vs)
+	c.vs = c.vs[:0]
 	return out
 }
 
-// spares are the buffers of folded chunks: the chunks' identity lists,
-// value lists and arena blocks, emptied. A worker takes from its own and
-// refills them from the sequencer when it delivers a chunk, so that
-// counting a chunk allocates only where it holds more than the last one.
+// spares are the buffers of folded chunks: identity lists and arena
+// blocks, emptied. A worker takes from its own and refills them from the
+// sequencer when it delivers a chunk, so that counting a chunk allocates
+// only where it holds more than the worker's chunks did before.
 type spares struct {
 	ids    [][]chunkID
-	valss  [][]valCount
 	blocks [][]byte
-}
-
-// vals returns a spare value list, or a new one with room for n.
-func (sp *spares) vals(n int) []valCount {
-	if k := len(sp.valss) - 1; k >= 0 {
-		v := sp.valss[k]
-		sp.valss[k] = nil
-		sp.valss = sp.valss[:k]
-		return v
-	}
-	return make([]valCount, 0, n)
+	// maxBlocks is the most blocks one of the worker's chunks has used:
+	// what refill tops up to.
+	maxBlocks int
 }
 
 // idList returns a spare identity list, or a new one with room for n.
@@ -702,7 +697,7 @@ func (a *aggregate) takeChunk() chunk {
 	}
 	ids := a.spare.idList(len(a.touched))
 	for _, id := range a.touched {
-		ids = append(ids, chunkID{name: id.name, ips: id.cips.take(&a.spare), agents: id.cagents.take(&a.spare)})
+		ids = append(ids, chunkID{name: id.name, ips: id.cips.take(), agents: id.cagents.take()})
 	}
 	c := chunk{ids: ids, blocks: a.arena.blocks}
 	a.arena = chunkArena{}

@@ -288,8 +288,9 @@ type sequencer struct {
 	srcs     []*srcSeq
 	npending int  // chunks held in pending, over every source
 	stopped  bool // the run is being cancelled: nobody waits any more
-	// free holds the buffers of folded chunks until a worker takes them.
-	// It never holds more than the chunks that were once in flight.
+	// free holds the buffers of folded chunks until a worker takes them:
+	// at most what the chunks in flight and the workers' spares held at
+	// their fullest (refill).
 	free spares
 }
 
@@ -351,15 +352,6 @@ func (s *sequencer) deliver(src int, ord int64, c chunk, last bool, sp *spares) 
 // fold folds c into q's summaries and recycles its buffers.
 func (s *sequencer) fold(q *srcSeq, c chunk) {
 	q.sums.fold(c.ids, &q.sc)
-	for i := range c.ids {
-		id := &c.ids[i]
-		if cap(id.ips) > 0 {
-			s.free.valss = append(s.free.valss, id.ips[:0])
-		}
-		if cap(id.agents) > 0 {
-			s.free.valss = append(s.free.valss, id.agents[:0])
-		}
-	}
 	if cap(c.ids) > 0 {
 		clear(c.ids)
 		s.free.ids = append(s.free.ids, c.ids[:0])
@@ -369,10 +361,13 @@ func (s *sequencer) fold(q *srcSeq, c chunk) {
 	}
 }
 
-// refill moves spares into sp until it holds as many as c used.
+// refill moves spares into sp until it holds as many blocks as the most
+// any of its chunks used. Topping up to the last chunk's use alone would
+// leak: a worker allocates whatever a larger chunk needs beyond it, and
+// those blocks, once folded, would pile up in s.free for good.
 func (s *sequencer) refill(sp *spares, c chunk) {
-	sp.valss = moveSpares(sp.valss, &s.free.valss, 2*len(c.ids))
-	sp.blocks = moveSpares(sp.blocks, &s.free.blocks, len(c.blocks))
+	sp.maxBlocks = max(sp.maxBlocks, len(c.blocks))
+	sp.blocks = moveSpares(sp.blocks, &s.free.blocks, sp.maxBlocks)
 	sp.ids = moveSpares(sp.ids, &s.free.ids, 1)
 }
 

@@ -201,7 +201,7 @@ func TestRecycledChunks(t *testing.T) {
 	var ar chunkArena
 	returned := 0
 	for i, c := range chunks {
-		vs := sp.vals(len(c))
+		vs := make([]valCount, 0, len(c))
 		for _, v := range c {
 			vs = append(vs, valCount{v: ar.str(v.v, &sp), n: v.n})
 		}
@@ -215,11 +215,8 @@ func TestRecycledChunks(t *testing.T) {
 				b[j] = 'X'
 			}
 		}
-		for _, v := range sp.valss {
-			v = v[:cap(v)]
-			for j := range v {
-				v[j] = valCount{v: "scribbled", n: 1 << 40}
-			}
+		for j := range vs {
+			vs[j] = valCount{v: "scribbled", n: 1 << 40} // the chunk's list is done with too
 		}
 	}
 	if returned == 0 {
@@ -228,6 +225,34 @@ func TestRecycledChunks(t *testing.T) {
 	got := s.result()["a"]
 	if got == nil || got.ips.approx || !reflect.DeepEqual(got.ips.counts(), exact) {
 		t.Errorf("the summary changed with the recycled buffers")
+	}
+}
+
+// TestSparesStayBounded: chunks of varying sizes from two workers must
+// not make the recycled blocks pile up: a worker refilled only to its
+// last chunk's use allocates whatever a larger one needs, and those
+// blocks would collect in the free list for good.
+func TestSparesStayBounded(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	s := newSequencer(1)
+	var sps [2]spares
+	const maxBlocks = 12
+	allocated := 0
+	for ord := range 3000 {
+		sp := &sps[ord%2]
+		var ar chunkArena
+		for range 1 + rng.IntN(maxBlocks) {
+			if len(sp.blocks) == 0 {
+				allocated++
+			}
+			ar.block = ar.block[:cap(ar.block)] // full: the next string starts a block
+			ar.str("v", sp)
+		}
+		s.deliver(0, int64(ord), chunk{ids: []chunkID{{name: "a"}}, blocks: ar.blocks}, true, sp)
+	}
+	// Two workers hold at most maxBlocks blocks each, in use or spare.
+	if limit := 2 * maxBlocks; allocated > limit || len(s.free.blocks) > limit {
+		t.Errorf("%d blocks allocated, %d in the free list; want at most %d", allocated, len(s.free.blocks), limit)
 	}
 }
 
