@@ -205,34 +205,41 @@ func (h *heavy) reduce(d int64, keep *[]valCount, pool *[][]byte) {
 	h.approx = true
 }
 
-// top returns the n largest counts, ties by value.
+// top returns the n largest counts, ties by value. It keeps the best n
+// seen in order, so a summary of m values costs m comparisons with the
+// n-th, not a sort of all m.
 func (h *heavy) top(n int) []events.Count {
 	if len(h.n) == 0 {
 		return nil
 	}
-	out := make([]events.Count, 0, len(h.n))
+	out := make([]events.Count, 0, min(n, len(h.n)))
 	for v, i := range h.idx {
-		out = append(out, events.Count{Value: v, Count: h.n[i]})
-	}
-	slices.SortFunc(out, func(x, y events.Count) int {
-		if x.Count != y.Count {
-			if x.Count > y.Count {
+		c := events.Count{Value: v, Count: h.n[i]}
+		if len(out) == n && (n == 0 || !ranksBefore(c, out[n-1])) {
+			continue
+		}
+		at, _ := slices.BinarySearchFunc(out, c, func(x, c events.Count) int {
+			if ranksBefore(x, c) {
 				return -1
 			}
-			return 1
+			return 1 // values are distinct: never equal
+		})
+		if len(out) < n {
+			out = append(out, events.Count{})
 		}
-		if x.Value < y.Value {
-			return -1
-		}
-		if x.Value > y.Value {
-			return 1
-		}
-		return 0
-	})
-	if len(out) > n {
-		out = out[:n]
+		copy(out[at+1:], out[at:len(out)-1])
+		out[at] = c
 	}
 	return out
+}
+
+// ranksBefore reports whether x comes before y in a top list: larger
+// count first, then smaller value.
+func ranksBefore(x, y events.Count) bool {
+	if x.Count != y.Count {
+		return x.Count > y.Count
+	}
+	return x.Value < y.Value
 }
 
 // idTops are one identity's summaries.
@@ -425,14 +432,16 @@ func (s *sequencer) flush() {
 	s.stopped = false
 }
 
-// result merges the sources' summaries in the order of --events-path,
-// leaving them as they are.
+// result merges the sources' summaries in the order of --events-path
+// into the first source's and returns them: call it once, when every
+// chunk has been delivered. (Merging into an empty set would copy the
+// first source's summaries unchanged, at the cost of a copy.)
 func (s *sequencer) result() tops {
 	s.flush()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := tops{}
-	for _, q := range s.srcs {
+	out := s.srcs[0].sums
+	for _, q := range s.srcs[1:] {
 		out.merge(q.sums)
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -80,6 +81,33 @@ func TestHeavyExactWithinBound(t *testing.T) {
 	}
 	if !h.approx || len(h.n) > heavyMax {
 		t.Errorf("%d distinct values: approx=%v, %d kept; want approximate and at most %d", heavyMax+1, h.approx, len(h.n), heavyMax)
+	}
+}
+
+// TestHeavyTop: top's running selection gives the first n of a full sort
+// (count descending, then value), ties included.
+func TestHeavyTop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 13))
+	for _, m := range []int{1, 2, 9, 10, 11, 50, heavyMax} {
+		var h heavy
+		var all []events.Count
+		for v := range m {
+			c := events.Count{Value: fmt.Sprintf("v%03d", rng.IntN(1000)*1000+v), Count: int64(1 + rng.IntN(4))}
+			h.insert(c.Value, c.Count, nil)
+			all = append(all, c)
+		}
+		slices.SortFunc(all, func(x, y events.Count) int {
+			if x.Count != y.Count {
+				return int(y.Count - x.Count)
+			}
+			return strings.Compare(x.Value, y.Value)
+		})
+		for _, n := range []int{0, 1, 3, 10, m, m + 5} {
+			want := all[:min(n, m)]
+			if got := h.top(n); !reflect.DeepEqual(got, want) {
+				t.Errorf("%d values, top %d: %v, want %v", m, n, got, want)
+			}
+		}
 	}
 }
 
@@ -253,6 +281,37 @@ func TestSparesStayBounded(t *testing.T) {
 	// Two workers hold at most maxBlocks blocks each, in use or spare.
 	if limit := 2 * maxBlocks; allocated > limit || len(s.free.blocks) > limit {
 		t.Errorf("%d blocks allocated, %d in the free list; want at most %d", allocated, len(s.free.blocks), limit)
+	}
+}
+
+// TestResultMergesSources: with several sources, result folds the
+// later ones into the first, which must equal merging every source, in
+// order, into an empty set (copying the first unchanged).
+func TestResultMergesSources(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	const sources = 3
+	s := newSequencer(sources)
+	want := tops{}
+	for src := range sources {
+		chunks, _ := makeStream(rng, 20_000, 200+rng.IntN(2_000), 1+rng.IntN(chunkRecords))
+		alone := newSequencer(1)
+		for i, c := range chunks {
+			ids := []chunkID{{name: "a", ips: c}, {name: fmt.Sprint("only", src), agents: c[:len(c)/2]}}
+			s.deliver(src, int64(i), chunk{ids: slices.Clone(ids)}, true, nil)
+			alone.deliver(0, int64(i), chunk{ids: slices.Clone(ids)}, true, nil)
+		}
+		want.merge(alone.result())
+	}
+	got := s.result()
+	if len(got) != len(want) {
+		t.Fatalf("%d identities, want %d", len(got), len(want))
+	}
+	for name, w := range want {
+		g := got[name]
+		if g == nil || !reflect.DeepEqual(g.ips.counts(), w.ips.counts()) || !reflect.DeepEqual(g.agents.counts(), w.agents.counts()) ||
+			g.ips.approx != w.ips.approx || g.agents.approx != w.agents.approx {
+			t.Errorf("%s differs from merging the sources in order", name)
+		}
 	}
 }
 
