@@ -238,10 +238,7 @@ type spares struct {
 
 // idList returns a spare identity list, or a new one with room for n.
 func (sp *spares) idList(n int) []chunkID {
-	if k := len(sp.ids) - 1; k >= 0 {
-		v := sp.ids[k]
-		sp.ids[k] = nil
-		sp.ids = sp.ids[:k]
+	if v, ok := popSpare(&sp.ids); ok {
 		return v
 	}
 	return make([]chunkID, 0, n)
@@ -249,13 +246,24 @@ func (sp *spares) idList(n int) []chunkID {
 
 // block returns a spare arena block, or a new one.
 func (sp *spares) block() []byte {
-	if k := len(sp.blocks) - 1; k >= 0 {
-		v := sp.blocks[k]
-		sp.blocks[k] = nil
-		sp.blocks = sp.blocks[:k]
+	if v, ok := popSpare(&sp.blocks); ok {
 		return v
 	}
 	return make([]byte, 0, arenaBlock)
+}
+
+// popSpare removes the last of *s and returns it; ok is false when *s is
+// empty.
+func popSpare[T any](s *[]T) (v T, ok bool) {
+	k := len(*s) - 1
+	if k < 0 {
+		return v, false
+	}
+	v = (*s)[k]
+	var zero T
+	(*s)[k] = zero
+	*s = (*s)[:k]
+	return v, true
 }
 
 // lastCount caches the index of the last value counted in one chunkVals,
@@ -329,14 +337,15 @@ func (ar *arena) grow(n int, pool *[][]byte) {
 		ar.block = make([]byte, 0, n)
 		return
 	}
-	if pool != nil && len(*pool) > 0 {
-		p := *pool
-		ar.block = p[len(p)-1]
-		p[len(p)-1] = nil
-		*pool = p[:len(p)-1]
-	} else {
-		ar.block = make([]byte, 0, heavyBlock)
+	var b []byte
+	var ok bool
+	if pool != nil {
+		b, ok = popSpare(pool)
 	}
+	if !ok {
+		b = make([]byte, 0, heavyBlock)
+	}
+	ar.block = b
 	ar.full = append(ar.full, ar.block)
 }
 
