@@ -82,7 +82,6 @@ func newRunner(opts Options, sources []source.Source) *runner {
 		sources: sources,
 		status:  newStatusLog(opts.Output),
 		total:   newAggregate(),
-		tops:    newSequencer(len(sources)),
 		ords:    make([]int64, len(sources)),
 		lo: source.ListOptions{
 			Since: opts.Since, Until: opts.Until, DeliverySlack: opts.DeliverySlack,
@@ -98,6 +97,8 @@ func newRunner(opts Options, sources []source.Source) *runner {
 	if len(sources) > 1 || opts.Dedupe {
 		r.ids = newEventIDSet()
 	}
+	// Exact top-10 lists when copies are dropped (sequencer.exact).
+	r.tops = newSequencer(len(sources), r.ids != nil)
 	return r
 }
 

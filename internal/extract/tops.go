@@ -104,6 +104,8 @@ func (h *heavy) counts() map[string]int64 {
 // foldScratch is heavy.add's scratch, kept between chunks by whoever
 // folds them (one at a time).
 type foldScratch struct {
+	// exact keeps every value: no bound, no reduction (sequencer.exact).
+	exact  bool
 	fresh  []valCount
 	counts []int64
 	keep   []valCount
@@ -131,7 +133,7 @@ func (h *heavy) add(vs []valCount, sc *foldScratch) {
 			fresh = append(fresh, v)
 		}
 	}
-	if len(h.n)+len(fresh) <= heavyMax {
+	if sc.exact || len(h.n)+len(fresh) <= heavyMax {
 		for _, v := range fresh {
 			h.insert(v.v, v.n, &sc.blocks)
 		}
@@ -154,13 +156,16 @@ func (h *heavy) add(vs []valCount, sc *foldScratch) {
 	sc.fresh, sc.counts = fresh[:0], counts[:0]
 }
 
-// merge adds o into h, copying: o is left as it was.
-func (h *heavy) merge(o *heavy) {
+// merge adds o into h, copying: o is left as it was. Unless exact, the
+// result is bounded.
+func (h *heavy) merge(o *heavy, exact bool) {
 	for v, i := range o.idx {
 		h.bump(v, o.n[i], nil)
 	}
 	h.approx = h.approx || o.approx
-	h.bound()
+	if !exact {
+		h.bound()
+	}
 }
 
 // bound reduces h when it holds more than heavyMax values. The result
@@ -260,15 +265,15 @@ func (t tops) fold(ids []chunkID, sc *foldScratch) {
 	}
 }
 
-func (t tops) merge(o tops) {
+func (t tops) merge(o tops, exact bool) {
 	for name, ot := range o {
 		it := t[name]
 		if it == nil {
 			it = &idTops{}
 			t[name] = it
 		}
-		it.ips.merge(&ot.ips)
-		it.agents.merge(&ot.agents)
+		it.ips.merge(&ot.ips, exact)
+		it.agents.merge(&ot.agents, exact)
 	}
 }
 
@@ -299,13 +304,19 @@ type sequencer struct {
 	// at most what the chunks in flight and the workers' spares held at
 	// their fullest (refill).
 	free spares
+	// exact makes the summaries exact maps without a bound. A run that
+	// drops copies of records (de-duplication) needs it: which copy is
+	// kept, and so which chunk counts it, depends on timing, and only
+	// exact counts do not depend on the chunks. Such a run already keeps
+	// memory per record (dedupe.go), which the maps stay within.
+	exact bool
 }
 
-func newSequencer(sources int) *sequencer {
-	s := &sequencer{srcs: make([]*srcSeq, max(sources, 1))}
+func newSequencer(sources int, exact bool) *sequencer {
+	s := &sequencer{srcs: make([]*srcSeq, max(sources, 1)), exact: exact}
 	s.cond.L = &s.mu
 	for i := range s.srcs {
-		s.srcs[i] = &srcSeq{pending: map[int64]*pendingObj{}, sums: tops{}}
+		s.srcs[i] = &srcSeq{pending: map[int64]*pendingObj{}, sums: tops{}, sc: foldScratch{exact: exact}}
 	}
 	return s
 }
@@ -442,7 +453,7 @@ func (s *sequencer) result() tops {
 	defer s.mu.Unlock()
 	out := s.srcs[0].sums
 	for _, q := range s.srcs[1:] {
-		out.merge(q.sums)
+		out.merge(q.sums, s.exact)
 	}
 	return out
 }
