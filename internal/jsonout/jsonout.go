@@ -70,10 +70,12 @@ func WriteSeq[T any](path string, seq iter.Seq2[*T, error]) error {
 	})
 }
 
-// IndentAppender is implemented by list elements that encode themselves
-// faster than encoding/json, for lists of many small entries. The bytes
-// must be those of an indented json.Encoder (two spaces, no HTML escaping)
-// for the element inside a list at prefix, without a trailing newline.
+// IndentAppender is implemented by list elements and map values that
+// encode themselves faster than encoding/json, for outputs of many
+// entries. The bytes must be those of an indented json.Encoder (two
+// spaces, no HTML escaping) for the element inside a list, or the value
+// inside a map, at prefix, without a trailing newline. A nil pointer is
+// written as encoding/json writes it, without the method.
 type IndentAppender interface {
 	AppendIndentJSON(dst []byte, prefix string) []byte
 }
@@ -196,19 +198,28 @@ func encode(w *bufio.Writer, v any) error {
 	keys := rv.MapKeys()
 	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 	w.WriteString("{\n")
+	var appended []byte
 	for i, k := range keys {
 		w.WriteString("  ")
-		if err := indented(w, &scratch, "", k.String()); err != nil {
-			return err
-		}
+		w.Write(AppendString(appended[:0], k.String()))
 		w.WriteString(": ")
-		if err := indented(w, &scratch, "  ", rv.MapIndex(k).Interface()); err != nil {
+		v := rv.MapIndex(k).Interface()
+		if a, ok := v.(IndentAppender); ok && !isNilPointer(v) {
+			appended = a.AppendIndentJSON(appended[:0], "  ")
+			w.Write(appended)
+		} else if err := indented(w, &scratch, "  ", v); err != nil {
 			return err
 		}
 		endEntry(w, i, len(keys))
 	}
 	_, err := w.WriteString("}\n")
 	return err
+}
+
+// isNilPointer reports whether v is a nil pointer (in an interface).
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
 // streamable reports whether v is a non-nil list or string-keyed map that

@@ -209,3 +209,19 @@ func TestWriteSeqUsesAppender(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestEncodeMapUsesAppender: a map's values encode themselves when they
+// can (appender writes "n" where encoding/json would write "N"), and a
+// nil one is null.
+func TestEncodeMapUsesAppender(t *testing.T) {
+	var got, want bytes.Buffer
+	if err := Encode(&got, map[string]*appender{"b\"<": {2}, "a": {1}, "c": nil}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Encode(&want, map[string]any{"b\"<": map[string]int{"n": 2}, "a": map[string]int{"n": 1}, "c": nil}); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
+	}
+}
