@@ -104,8 +104,6 @@ func (h *heavy) counts() map[string]int64 {
 // foldScratch is heavy.add's scratch, kept between chunks by whoever
 // folds them (one at a time).
 type foldScratch struct {
-	// exact keeps every value: no bound, no reduction (sequencer.exact).
-	exact  bool
 	fresh  []valCount
 	counts []int64
 	keep   []valCount
@@ -114,7 +112,9 @@ type foldScratch struct {
 	blocks [][]byte
 }
 
-func (h *heavy) add(vs []valCount, sc *foldScratch) {
+// add adds a chunk's values vs to h; exact keeps them all, without the
+// bound (sequencer.exact).
+func (h *heavy) add(vs []valCount, sc *foldScratch, exact bool) {
 	if len(vs) == 0 {
 		return
 	}
@@ -133,7 +133,7 @@ func (h *heavy) add(vs []valCount, sc *foldScratch) {
 			fresh = append(fresh, v)
 		}
 	}
-	if sc.exact || len(h.n)+len(fresh) <= heavyMax {
+	if exact || len(h.n)+len(fresh) <= heavyMax {
 		for _, v := range fresh {
 			h.insert(v.v, v.n, &sc.blocks)
 		}
@@ -252,7 +252,7 @@ type idTops struct{ ips, agents heavy }
 
 type tops map[string]*idTops
 
-func (t tops) fold(ids []chunkID, sc *foldScratch) {
+func (t tops) fold(ids []chunkID, sc *foldScratch, exact bool) {
 	for i := range ids {
 		c := &ids[i]
 		it := t[c.name]
@@ -260,8 +260,8 @@ func (t tops) fold(ids []chunkID, sc *foldScratch) {
 			it = &idTops{}
 			t[c.name] = it
 		}
-		it.ips.add(c.ips, sc)
-		it.agents.add(c.agents, sc)
+		it.ips.add(c.ips, sc, exact)
+		it.agents.add(c.agents, sc, exact)
 	}
 }
 
@@ -316,7 +316,7 @@ func newSequencer(sources int, exact bool) *sequencer {
 	s := &sequencer{srcs: make([]*srcSeq, max(sources, 1)), exact: exact}
 	s.cond.L = &s.mu
 	for i := range s.srcs {
-		s.srcs[i] = &srcSeq{pending: map[int64]*pendingObj{}, sums: tops{}, sc: foldScratch{exact: exact}}
+		s.srcs[i] = &srcSeq{pending: map[int64]*pendingObj{}, sums: tops{}}
 	}
 	return s
 }
@@ -335,7 +335,7 @@ func (s *sequencer) watch(ctx context.Context) (stop func() bool) {
 // deliver hands over a chunk of object ord of source src; last says it is
 // the object's final chunk (every object handed out delivers one, empty or
 // not). It waits while too many chunks are ahead of the fold. When sp is
-// not nil, it gets as many spare buffers as c holds, where there are.
+// not nil, it is refilled with spare buffers (refill).
 func (s *sequencer) deliver(src int, ord int64, c chunk, last bool, sp *spares) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -369,7 +369,7 @@ func (s *sequencer) deliver(src int, ord int64, c chunk, last bool, sp *spares) 
 
 // fold folds c into q's summaries and recycles its buffers.
 func (s *sequencer) fold(q *srcSeq, c chunk) {
-	q.sums.fold(c.ids, &q.sc)
+	q.sums.fold(c.ids, &q.sc, s.exact)
 	if cap(c.ids) > 0 {
 		clear(c.ids)
 		s.free.ids = append(s.free.ids, c.ids[:0])

@@ -65,7 +65,7 @@ func TestHeavyExactWithinBound(t *testing.T) {
 						exact[fmt.Sprint("v", v)] += n
 					}
 				}
-				h.add(c, &foldScratch{})
+				h.add(c, &foldScratch{}, false)
 			}
 			if h.approx {
 				t.Fatalf("%d distinct values: approximate, want exact", distinct)
@@ -77,7 +77,7 @@ func TestHeavyExactWithinBound(t *testing.T) {
 	}
 	var h heavy
 	for v := range heavyMax + 1 {
-		h.add([]valCount{{v: fmt.Sprint(v), n: 1}}, &foldScratch{})
+		h.add([]valCount{{v: fmt.Sprint(v), n: 1}}, &foldScratch{}, false)
 	}
 	if !h.approx || len(h.n) > heavyMax {
 		t.Errorf("%d distinct values: approx=%v, %d kept; want approximate and at most %d", heavyMax+1, h.approx, len(h.n), heavyMax)
@@ -121,7 +121,7 @@ func TestHeavyBound(t *testing.T) {
 		chunks, exact := makeStream(rng, n, 1000+rng.IntN(20_000), 1+rng.IntN(chunkRecords))
 		var h heavy
 		for _, c := range chunks {
-			h.add(c, &foldScratch{})
+			h.add(c, &foldScratch{}, false)
 		}
 		if len(exact) > heavyMax && !h.approx {
 			t.Fatalf("seed %d: %d distinct values, not marked approximate", seed, len(exact))
@@ -169,7 +169,7 @@ func TestSequencerOrder(t *testing.T) {
 	want := tops{}
 	for _, o := range objs {
 		for _, c := range o {
-			want.fold(c, &foldScratch{})
+			want.fold(c, &foldScratch{}, false)
 		}
 	}
 	for _, workers := range []int{1, 2, 4, 8} {
@@ -514,9 +514,9 @@ func TestHeavyAddIsAddThenBound(t *testing.T) {
 		sc := &foldScratch{}
 		var other heavy
 		for i, c := range chunks {
-			got.add(c, sc)
+			got.add(c, sc, false)
 			if i%3 == 0 {
-				other.add(c[:len(c)/2], sc)
+				other.add(c[:len(c)/2], sc, false)
 			}
 			for _, v := range c {
 				want.bump(v.v, v.n, nil)
