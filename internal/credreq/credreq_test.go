@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 )
 
 const realDir = "../../testdata/credreqs"
@@ -141,7 +140,9 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 }
 
 // TestBillionLaughs checks that alias expansion is bounded: the document
-// is refused quickly instead of expanding to 10^9 nodes.
+// is refused as excessive aliasing instead of expanding to 10^9 nodes (an
+// unbounded expansion would not return before go test's timeout; no
+// timing assertion here).
 func TestBillionLaughs(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("kind: CredentialsRequest\nmetadata: {name: lol}\nspec:\n  secretRef: {name: s, namespace: n}\n  providerSpec:\n    kind: AWSProviderSpec\n    statementEntries:\n    - effect: Allow\n      action: [a:b]\n      resource: \"*\"\n")
@@ -156,13 +157,9 @@ func TestBillionLaughs(t *testing.T) {
 		}
 		b.WriteString("]\n")
 	}
-	start := time.Now()
 	reqs, _, problems := Parse("lol.yaml", []byte(b.String()))
 	if len(reqs) != 0 || len(problems) != 1 || !strings.Contains(problems[0].Error(), "excessive aliasing") {
 		t.Fatalf("reqs %v problems %v", reqs, problems)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("took %v", d)
 	}
 }
 
